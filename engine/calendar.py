@@ -1,0 +1,181 @@
+"""Working days and calendar periods for deadlines (e.g. "收到通知后10个工作日内").
+
+Working days come from the State Council holiday schedules shipped in the ``chinese-calendar``
+package (holidays *and* 调休 make-up working days on weekends), plus local overrides a rulebook
+writes in YAML. A date in a year for which there is no data raises :class:`CalendarError`: a
+silent Monday-Friday fallback would give wrong deadlines around holidays without anyone noticing.
+
+Periods in months and years follow 民法典 第二百零二条: the period ends on the corresponding day of
+the month N months later, or on the last day of that month when it has no corresponding day.
+"""
+
+from __future__ import annotations
+
+# The stdlib module under another name: this module is itself called ``calendar``.
+import calendar as _stdlib_calendar
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Literal, Mapping, Optional, get_args
+
+import chinese_calendar
+
+from engine.errors import CalendarError
+
+DayKind = Literal["workday", "holiday"]
+Unit = Literal["workdays", "days", "months", "years"]
+
+
+def _as_date(d: date) -> date:
+    # ``datetime`` is a subclass of ``date`` and would never compare equal to an override key.
+    return d.date() if isinstance(d, datetime) else d
+
+
+class WorkCalendar:
+    """Which days are working days, and date arithmetic on them.
+
+    ``overrides`` maps a date to ``'workday'`` or ``'holiday'`` (local adjustments, e.g. a regional
+    holiday); they win over the package. ``complete_years`` are years whose overrides are declared
+    complete: outside the overrides, Monday-Friday are working days — this is how a rulebook
+    supplies a year the package does not know yet (its holidays and 调休 days as overrides).
+    ``years``, when given, restricts the years in which the package's data is trusted (e.g. to pin
+    a rulebook to the schedules it was checked against); by default every year the package has.
+    """
+
+    def __init__(
+        self,
+        overrides: Optional[Mapping[date, DayKind]] = None,
+        *,
+        complete_years: Iterable[int] = (),
+        years: Optional[Iterable[int]] = None,
+    ) -> None:
+        self._overrides: dict[date, bool] = {}
+        for day, kind in (overrides or {}).items():
+            if kind not in get_args(DayKind):
+                raise CalendarError(
+                    f"calendar override for {day}: expected 'workday' or 'holiday', got {kind!r}"
+                )
+            self._overrides[_as_date(day)] = kind == "workday"
+        self._complete_years = frozenset(complete_years)
+        self._years = None if years is None else frozenset(years)
+
+    def _package_is_workday(self, d: date) -> Optional[bool]:
+        """The package's answer, or None when it (or ``years``) has no data for ``d.year``."""
+        if self._years is not None and d.year not in self._years:
+            return None
+        try:
+            return chinese_calendar.is_workday(d)
+        except NotImplementedError:  # "no available data for year 2027, ..."
+            return None
+
+    def covers(self, year: int) -> bool:
+        """Whether every day of ``year`` can be answered without raising."""
+        return year in self._complete_years or self._package_is_workday(date(year, 1, 1)) is not None
+
+    def is_workday(self, d: date) -> bool:
+        """Whether ``d`` is a working day: override, then the package, then a complete year.
+
+        Raises :class:`CalendarError` when the year has no data and ``d`` is not overridden.
+        """
+        d = _as_date(d)
+        if d in self._overrides:
+            return self._overrides[d]
+        answer = self._package_is_workday(d)
+        if answer is not None:
+            return answer
+        if d.year in self._complete_years:
+            # The overrides list every holiday and 调休 day of this year; the rest is the plain week.
+            return d.weekday() < 5
+        raise CalendarError(f"no holiday data for {d.year}; add a calendar override")
+
+    def add_workdays(self, start: date, n: int, *, count_start_day: bool = False) -> date:
+        """The n-th working day counting from the day after ``start`` (n >= 1).
+
+        "收到…后N个工作日内": the day of receipt does not count, counting starts the next day.
+        With ``count_start_day`` the start day itself counts when it is a working day.
+        """
+        if n < 1:
+            raise ValueError(f"add_workdays needs n >= 1, got {n}")
+        d = _as_date(start) if count_start_day else _as_date(start) + timedelta(days=1)
+        while True:
+            # Terminates: every covered year has working days, an uncovered one raises.
+            if self.is_workday(d):
+                n -= 1
+                if n == 0:
+                    return d
+            d += timedelta(days=1)
+
+    def workdays_between(self, a: date, b: date) -> int:
+        """The number of working days in (a, b]; negative when b is before a."""
+        a, b = _as_date(a), _as_date(b)
+        if b < a:
+            return -self.workdays_between(b, a)
+        return sum(self.is_workday(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
+
+    # Plain calendar arithmetic, also as methods so that callers only need a calendar object.
+    def add_days(self, start: date, n: int) -> date:
+        """``start`` plus ``n`` calendar days."""
+        return add_days(start, n)
+
+    def add_months(self, start: date, n: int) -> date:
+        """The corresponding day ``n`` months later, clamped to the month end (第二百零二条)."""
+        return add_months(start, n)
+
+    def add_years(self, start: date, n: int) -> date:
+        """The corresponding day ``n`` years later, clamped to the month end (第二百零二条)."""
+        return add_years(start, n)
+
+
+def add_days(start: date, n: int) -> date:
+    """``start`` plus ``n`` calendar days."""
+    return _as_date(start) + timedelta(days=n)
+
+
+def add_months(start: date, n: int) -> date:
+    """The corresponding day of the month ``n`` months later (民法典 第二百零二条).
+
+    Without a corresponding day the last day of that month is used: 2025-01-31 + 1 month is
+    2025-02-28, 2024-01-31 + 1 month is 2024-02-29.
+    """
+    start = _as_date(start)
+    index = start.year * 12 + (start.month - 1) + n
+    year, month = divmod(index, 12)
+    month += 1
+    last = _stdlib_calendar.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last))
+
+
+def add_years(start: date, n: int) -> date:
+    """The corresponding day ``n`` years later; 2024-02-29 + 1 year is 2025-02-28."""
+    return add_months(start, 12 * n)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A period as a rulebook writes it, e.g. ``Duration(10, 'workdays')``."""
+
+    amount: int
+    unit: Unit
+
+    def __post_init__(self) -> None:
+        if self.unit not in get_args(Unit):
+            raise ValueError(f"unknown duration unit {self.unit!r}; expected one of {get_args(Unit)}")
+
+    def add_to(self, d: date, calendar: Optional[WorkCalendar] = None) -> date:
+        """The date ``self`` after ``d``; working days use ``calendar`` (default: the package's)."""
+        if self.unit == "workdays":
+            return (calendar or default_calendar()).add_workdays(d, self.amount)
+        if self.unit == "days":
+            return add_days(d, self.amount)
+        if self.unit == "months":
+            return add_months(d, self.amount)
+        return add_years(d, self.amount)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.unit}"
+
+
+@functools.lru_cache(maxsize=None)
+def default_calendar() -> WorkCalendar:
+    """The calendar of the package alone, without overrides (one shared instance)."""
+    return WorkCalendar()
