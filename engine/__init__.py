@@ -1,0 +1,13 @@
+"""yibao-rules: 医保支付资格管理 rules as data.
+
+The public API is in :mod:`engine.api` and re-exported here::
+
+    import engine
+    rulebook = engine.load_rulebook("inner-mongolia")
+    result = rulebook.evaluate(case_dict)
+"""
+
+from .api import load_rulebook, evaluate_file, list_rulebooks  # noqa: F401
+from .errors import YibaoError  # noqa: F401
+
+__version__ = "0.1.0"

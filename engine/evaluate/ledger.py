@@ -1,0 +1,281 @@
+"""The case model: validate one person's ledger against the contract and the rulebook.
+
+A case arrives as plain data (from YAML or JSON). It is checked in two steps: the structure
+against ``schemas/case.schema.json``, then the content against the rulebook (situations,
+responsibility, points, repair ways, roles, dates). Every error names the event index and field
+and, when the case came from a file, its line and column. The result is a list of typed events,
+sorted by date (stable, so same-day events keep their order in the file).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+
+from ..errors import CaseError, Location, did_you_mean
+from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
+from ..rulebook.schema import _located, _validator  # one schema machinery for rulebooks and cases
+from ..rulebook.yamlpos import Mark, PositionedDocument, format_path
+
+
+@dataclass(slots=True)
+class ScoreEvent:
+    index: int
+    date: _dt.date
+    situation: Situation
+    responsibility: Optional[str]
+    points: int
+    adjustment: Optional[str]
+    inspection: str
+    behaviour: str
+    institution: Optional[str]
+    kind: str = "score"
+
+
+@dataclass(slots=True)
+class RepairEvent:
+    index: int
+    date: _dt.date
+    way: RepairWay
+    score: float
+    points_claimed: float
+    kind: str = "repair"
+
+
+@dataclass(slots=True)
+class ClaimEvent:
+    index: int
+    date: _dt.date
+    emergency: bool
+    kind: str = "claim"
+
+
+@dataclass(slots=True)
+class RestorationEvent:
+    index: int
+    date: _dt.date
+    passed: bool
+    kind: str = "restoration"
+
+
+Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent]
+
+
+@dataclass
+class Case:
+    """A validated case: the person, the date of the report, parameter readings, sorted events."""
+
+    rulebook_id: Optional[str]
+    person_id: str
+    role: str
+    as_of: _dt.date
+    parameters: Dict[str, Any]
+    events: List[Event]
+
+
+def _plain(value: Any) -> Any:
+    """Dates from Python callers become ISO text, as in YAML and JSON input."""
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+class _Reader:
+    def __init__(self, rulebook: Rulebook, document: PositionedDocument):
+        self.rulebook = rulebook
+        self.document = document
+
+    def error(self, message: str, *path: Union[str, int]) -> CaseError:
+        location = self.document.location(path) if self.document.positions else Location(self.document.source, field=format_path(path))
+        if not self.document.positions:
+            location = Location(self.document.source if self.document.source != "<case>" else None, field=format_path(path))
+        return CaseError(message, location)
+
+    def date(self, value: Any, *path: Union[str, int]) -> _dt.date:
+        try:
+            return _dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise self.error(f"'{value}' is not a date; expected YYYY-MM-DD", *path) from None
+
+
+def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
+              positions: Optional[Dict[Tuple, Mark]] = None) -> Case:
+    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case."""
+    data = _plain(case)
+    document = PositionedDocument(data, source or "<case>", positions or {})
+    reader = _Reader(rulebook, document)
+    if not isinstance(data, dict):
+        raise reader.error("a case must be a mapping with rulebook, as_of, person and events")
+    for error in _validator("case").iter_errors(data):
+        located = _located(document, error)
+        raise CaseError(located.message, located.location if positions else Location(
+            source, field=located.location.field))
+
+    if data.get("rulebook") and data["rulebook"] != rulebook.id:
+        raise reader.error(f"this case is for rulebook '{data['rulebook']}', but was evaluated with '{rulebook.id}'", "rulebook")
+    as_of = reader.date(data["as_of"], "as_of")
+    person = data["person"]
+    role = person["role"]
+    if role not in rulebook.roles:
+        raise reader.error(f"role '{role}' is not in the scope of {rulebook.id} "
+                           f"({rulebook.scope_legal.article if rulebook.scope_legal else 'scope'}); "
+                           f"expected one of {', '.join(rulebook.roles)}" + did_you_mean(role, rulebook.roles),
+                           "person", "role")
+    parameters = {name: p.value for name, p in rulebook.parameters.items()}
+    for name, value in (data.get("parameters") or {}).items():
+        if name not in rulebook.parameters:
+            raise reader.error(f"unknown parameter '{name}'; this rulebook has {', '.join(rulebook.parameters)}"
+                               + did_you_mean(name, rulebook.parameters), "parameters", name)
+        allowed = rulebook.parameters[name].allowed
+        if value not in allowed:
+            raise reader.error(f"'{value}' is not a reading of {name}; expected one of "
+                               f"{', '.join(map(str, allowed))}", "parameters", name)
+        parameters[name] = value
+
+    events: List[Event] = []
+    for index, body in enumerate(data.get("events") or ()):
+        kind = body["kind"]
+        date = reader.date(body["date"], "events", index, "date")
+        if date < rulebook.effective_from:
+            raise reader.error(f"event dated {date} is before {rulebook.id} took effect on {rulebook.effective_from}",
+                               "events", index, "date")
+        if rulebook.effective_until and date > rulebook.effective_until:
+            raise reader.error(f"event dated {date} is after {rulebook.id} ceased to apply on {rulebook.effective_until}",
+                               "events", index, "date")
+        if kind == "score":
+            events.append(_score(reader, index, date, body))
+        elif kind == "repair":
+            events.append(_repair(reader, index, date, body))
+        elif kind == "claim":
+            events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
+        elif kind == "restoration":
+            events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
+    events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
+    return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
+
+
+def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> ScoreEvent:
+    rulebook = reader.rulebook
+    path = ("events", index)
+    if "situation" in body and "tier" in body:
+        situation = _situation(reader, index, body)
+        if situation.tier != body["tier"]:
+            raise reader.error(f"situation {situation.code} belongs to tier {situation.tier}, not {body['tier']}",
+                               *path, "tier")
+    elif "situation" in body:
+        situation = _situation(reader, index, body)
+    elif "tier" in body:
+        tier = rulebook.tiers.get(body["tier"])
+        if tier is None:
+            raise reader.error(f"unknown tier {body['tier']}; expected one of {', '.join(map(str, rulebook.tiers))}",
+                               *path, "tier")
+        if tier.catch_all is None:
+            raise reader.error(f"tier {tier.tier} has no catch-all situation ('其他…的情形'); give a situation",
+                               *path, "tier")
+        situation = tier.catch_all
+    else:
+        raise reader.error("a score event needs a situation (e.g. \"18.2.1\") or a tier", *path)
+
+    responsibility = body.get("responsibility")
+    if responsibility is None and rulebook.responsibility_required:
+        raise reader.error(f"missing responsibility; expected one of {', '.join(LEVELS)} "
+                           f"(this rulebook scores by responsibility)", *path, "responsibility")
+    if responsibility is not None and isinstance(situation.points, Mapping) and responsibility not in situation.points:
+        raise reader.error(f"responsibility '{responsibility}' has no points in tier {situation.tier}", *path, "responsibility")
+
+    adjustment = body.get("adjustment")
+    if adjustment is not None and adjustment not in rulebook.adjustments:
+        allowed = ", ".join(rulebook.adjustments) or "none"
+        raise reader.error(f"adjustment '{adjustment}' is not allowed by {rulebook.id} (allowed: {allowed}); "
+                           "points are fixed by the scoring table", *path, "adjustment")
+
+    default, low, high, rule = allowed_points(rulebook, situation, responsibility, adjustment)
+    points = body.get("points")
+    if points is None:
+        points = default
+    elif not low <= points <= high:
+        expected = f"{low}" if low == high else f"{low}..{high}"
+        raise reader.error(f"{points} points are not allowed for situation {situation.code}"
+                           f"{' with ' + responsibility + ' responsibility' if responsibility else ''}; "
+                           f"expected {expected} ({rule})", *path, "points")
+    inspection = body.get("inspection")
+    behaviour = body.get("behaviour")
+    return ScoreEvent(
+        index=index, date=date, situation=situation, responsibility=responsibility, points=int(points),
+        adjustment=adjustment,
+        # Events without an inspection or behaviour id are their own inspection / behaviour.
+        inspection=str(inspection) if inspection is not None else f"#event-{index}",
+        behaviour=str(behaviour) if behaviour is not None else f"#event-{index}",
+        institution=body.get("institution"),
+    )
+
+
+def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Optional[str],
+                   adjustment: Optional[str]) -> Tuple[int, int, int, str]:
+    """The default points of a score and the range a case may give: (default, low, high, why)."""
+    def level_points(points, tier_range) -> int:
+        if isinstance(points, Mapping):
+            return points[responsibility] if responsibility in points else tier_range[0]
+        return points
+
+    default = level_points(situation.points, situation.range)
+    article = situation.legal.article
+    if adjustment in ("down_tier", "up_tier"):
+        other = rulebook.tiers.get(situation.tier + (-1 if adjustment == "down_tier" else 1))
+        if other is None:
+            low, high = (0, 0) if adjustment == "down_tier" else situation.range
+            return (low if adjustment == "down_tier" else default, low, high, f"{adjustment}: no adjacent tier")
+        return level_points(other.points, other.range), other.range[0], other.range[1], f"{adjustment} to tier {other.tier}"
+    if rulebook.discretion_points == "fixed":
+        return default, default, default, f"{article}: fixed points"
+    low, high = situation.range
+    if adjustment == "lighter":
+        return low, low, default, f"{article}: lighter, within the tier below the default"
+    if adjustment == "heavier":
+        return high, default, high, f"{article}: heavier, within the tier above the default"
+    return default, low, high, f"{article}: within the tier"
+
+
+def _situation(reader: _Reader, index: int, body: Mapping[str, Any]) -> Situation:
+    code = str(body["situation"])
+    situation = reader.rulebook.situations.get(code)
+    if situation is None:
+        codes = list(reader.rulebook.situations)
+        shown = ", ".join(codes) if len(codes) <= 20 else ", ".join(codes[:20]) + ", …"
+        raise reader.error(f"unknown situation '{code}'; expected one of {shown}" + did_you_mean(code, codes),
+                           "events", index, "situation")
+    return situation
+
+
+def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> RepairEvent:
+    repair = reader.rulebook.repair
+    way_id = body["way"]
+    if repair is None:
+        raise reader.error(f"{reader.rulebook.id} defines no repair", "events", index, "way")
+    way = repair.ways.get(way_id)
+    if way is None:
+        raise reader.error(f"unknown repair way '{way_id}'; {reader.rulebook.id} has {', '.join(repair.ways)}"
+                           + did_you_mean(way_id, repair.ways), "events", index, "way")
+    values: Dict[str, float] = {}
+    for name, spec in way.inputs.items():
+        value = body.get(name)
+        if value is None:
+            if spec.required:
+                raise reader.error(f"repair way '{way_id}' needs '{name}'", "events", index, name)
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise reader.error(f"'{name}' must be a number, got {value!r}", "events", index, name)
+        if spec.type == "integer" and int(value) != value:
+            raise reader.error(f"'{name}' must be a whole number, got {value}", "events", index, name)
+        if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
+            raise reader.error(f"'{name}' {value} is outside {spec.minimum}..{spec.maximum}", "events", index, name)
+        values[name] = value
+    for name in ("score", "points"):
+        if name in body and name not in way.inputs:
+            raise reader.error(f"repair way '{way_id}' takes no '{name}'", "events", index, name)
+    return RepairEvent(index, date, way, float(values.get("score", 0)), float(values.get("points", 0)))

@@ -1,0 +1,449 @@
+"""Evaluate one person's ledger against a compiled rulebook.
+
+Events are applied in date order. A score event is aggregated (第十七条-style: one behaviour
+counts once at its highest situation, different behaviours add up), added to its natural year,
+and judged by the rulebook's consequence rules (the most severe whose condition holds); a repair
+reduces the year's points within the rulebook's caps and may shorten a running term; a claim is
+judged against the status on its date; a restoration ends a term. The status is kept as a
+timeline of periods. Every rule that fires is written to the trace with its article.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ..calendar import add_months, add_years
+from ..rulebook.model import Consequence, Rulebook
+from .ledger import Case, ClaimEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
+
+_ONE_DAY = _dt.timedelta(days=1)
+
+
+@dataclass
+class _Year:
+    points: int = 0          # counted points after aggregation (and the year cap)
+    repaired: float = 0      # points removed by accepted repairs
+    max_single: int = 0
+    way_count: Dict[str, int] = field(default_factory=dict)
+    way_points: Dict[str, float] = field(default_factory=dict)
+
+    @property
+    def net(self) -> float:
+        return self.points - self.repaired
+
+
+@dataclass
+class _Sanction:
+    """A running suspension or termination."""
+
+    state: str               # suspended | terminated
+    start: _dt.date
+    until: _dt.date          # last day of the suspension term, or of the re-registration ban
+    decision: int            # index into the decisions list
+    single: int
+    shortened: bool = False
+
+
+def _iso(value: Optional[_dt.date]) -> Optional[str]:
+    return value.isoformat() if value is not None else None
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+class _Evaluation:
+    def __init__(self, rulebook: Rulebook, case: Case, trace: bool):
+        self.rulebook = rulebook
+        self.case = case
+        self.tracing = trace
+        self.trace: List[Dict[str, Any]] = []
+        self.years: Dict[int, _Year] = {}
+        self.behaviour_max: Dict[Tuple[str, str], int] = {}
+        self.inspection_total: Dict[str, int] = {}
+        self.decisions: List[Dict[str, Any]] = []
+        self.repairs: List[Dict[str, Any]] = []
+        self.claims: List[Dict[str, Any]] = []
+        self.restorations: List[Dict[str, Any]] = []
+        self.sanction: Optional[_Sanction] = None
+        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None}]
+        params = case.parameters
+        self.single_scope = params.get("single_score_scope", "event")
+        self.after_term = params.get("after_term", "normal")
+        self.overlap = params.get("overlapping_suspension", "fresh")
+        self.shorten_mode = params.get("repair_shortening", "once_per_term")
+        # One env per evaluation, updated in place: the compiled conditions read it by key.
+        self.env: Dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
+        self.env["role"] = case.role
+
+    # -- trace -------------------------------------------------------------------------------
+    def note(self, step: str, event: Optional[int], rule: Optional[str], article: Optional[str], detail: str) -> None:
+        if self.tracing:
+            self.trace.append({"step": step, "event": event, "rule": rule, "article": article, "detail": detail})
+
+    # -- status timeline ---------------------------------------------------------------------
+    def _enter(self, state: str, start: _dt.date, until: Optional[_dt.date], **extra: Any) -> None:
+        last = self.periods[-1]
+        if last["from"] is not None and last["from"] >= start:
+            self.periods.pop()
+        else:
+            last["until"] = start - _ONE_DAY
+        self.periods.append({"state": state, "from": start, "until": until, **extra})
+
+    def advance(self, day: _dt.date) -> None:
+        """Let time pass to ``day``: a suspension term that ended before it moves on."""
+        sanction = self.sanction
+        if sanction is None or sanction.state != "suspended" or day <= sanction.until:
+            return
+        last = self.periods[-1]
+        if last.get("awaiting_restoration"):
+            return
+        after = sanction.until + _ONE_DAY
+        if self.after_term == "normal":
+            self._enter("normal", after, None)
+            self.note("status", None, "after_term", None,
+                      f"suspension term ended {sanction.until}; status normal from {after} (reading after_term=normal)")
+            self.sanction = None
+        else:
+            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until))
+            self.note("status", None, "after_term", None,
+                      f"suspension term ended {sanction.until}; status stays suspended until a restoration "
+                      "evaluation is passed (reading after_term=awaiting_restoration)")
+
+    def state_now(self) -> str:
+        return self.periods[-1]["state"]
+
+    def year(self, number: int) -> _Year:
+        year = self.years.get(number)
+        if year is None:
+            year = self.years[number] = _Year()
+        return year
+
+    # -- score ---------------------------------------------------------------------------------
+    def score(self, event: ScoreEvent) -> None:
+        rulebook = self.rulebook
+        situation = event.situation
+        key = (event.inspection, event.behaviour)
+        before = self.behaviour_max.get(key, 0)
+        counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
+        self.behaviour_max[key] = max(before, event.points)
+        if counted < event.points:
+            self.note("aggregate", event.index, "same-behaviour-max",
+                      rulebook.aggregation.article if rulebook.aggregation else None,
+                      f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
+                      f"counts once at its highest: adds {counted}")
+        year = self.year(event.date.year)
+        if rulebook.year_cap is not None and year.points + counted > rulebook.year_cap:
+            capped = max(0, rulebook.year_cap - year.points)
+            self.note("cap", event.index, "year_cap", None, f"year capped at {rulebook.year_cap}: adds {capped} of {counted}")
+            counted = capped
+        total_before = year.net
+        year.points += counted
+        total = year.net
+        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + counted
+        single = self.inspection_total[event.inspection] if self.single_scope == "inspection" else event.points
+        year.max_single = max(year.max_single, single)
+        self.note("score", event.index, situation.code, situation.legal.article,
+                  f"{situation.code} tier {situation.tier}"
+                  f"{', ' + event.responsibility if event.responsibility else ''}: {event.points} points; "
+                  f"year {event.date.year} total {_number(total_before)} → {_number(total)}; single {single}")
+
+        state_before = self.state_now()
+        env = self.env
+        env.update(year_total=total, year_total_before=total_before, year_points=year.points, single=single,
+                   points=event.points, counted_points=counted, tier=situation.tier,
+                   responsibility=event.responsibility or "", date=event.date, year=event.date.year,
+                   state_before=state_before,
+                   prior_year_totals=[self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year])
+        chosen: Optional[Consequence] = None
+        fired = []
+        for rule in rulebook.consequences:
+            if rule.when.fn(env):
+                fired.append(rule)
+                if chosen is None or rule.severity > chosen.severity:
+                    chosen = rule
+        for rule in fired:
+            self.note("consequence", event.index, rule.id, rule.legal.article,
+                      f"condition '{rule.when.text}' holds → {rule.action}"
+                      + (" (chosen: most severe)" if rule is chosen else " (a more severe rule applies)"))
+        self.decide(event, situation, counted, single, total, chosen)
+
+    def decide(self, event: ScoreEvent, situation, counted: int, single: int, total: float,
+               rule: Optional[Consequence]) -> None:
+        action = rule.action if rule else "none"
+        decision: Dict[str, Any] = {
+            "event": event.index, "date": _iso(event.date), "situation": situation.code, "tier": situation.tier,
+            "responsibility": event.responsibility, "points": event.points, "counted_points": counted,
+            "single": single, "year_total": _number(total), "action": action,
+            "measure": rule.measure if rule else None,
+            "months": None, "months_min": None, "months_max": None, "ban_years": None,
+            "from": None, "until": None,
+            "articles": [situation.legal.article] + ([rule.legal.article] if rule else []),
+            "rules": [rule.id] if rule else [],
+        }
+        if self.rulebook.scoring_model == "deduct" and self.rulebook.allowance is not None:
+            decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
+        index = len(self.decisions)
+        self.decisions.append(decision)
+        if rule is None or action in ("none", "warn"):
+            return
+        day = event.date
+        if action == "suspend":
+            decision["months"] = rule.months
+            decision["months_min"] = rule.months_min
+            decision["months_max"] = rule.months_max
+            months = rule.months if rule.months is not None else rule.months_min
+            until = add_months(day, months)
+            decision["from"], decision["until"] = _iso(day), _iso(until)
+            self.suspend(index, day, until, months, single, rule)
+        elif action == "terminate":
+            decision["ban_years"] = rule.ban_years
+            until = add_years(day, rule.ban_years or 0)
+            decision["from"], decision["until"] = _iso(day), _iso(until)
+            self.terminate(index, day, until, single, rule)
+
+    def suspend(self, index: int, day: _dt.date, until: _dt.date, months: int, single: int, rule: Consequence) -> None:
+        current = self.sanction
+        if current is not None and current.state == "terminated":
+            self.note("status", index, rule.id, rule.legal.article,
+                      "already terminated: the suspension does not change the status")
+            return
+        if current is not None and day <= current.until:
+            # A new suspension while a term runs (AMBIGUITIES 4).
+            if self.overlap == "extend":
+                until = max(current.until, add_months(current.start, months))
+                start = current.start
+            else:
+                until = max(current.until, until)
+                start = day
+            self.sanction = _Sanction("suspended", start, until, index, max(single, current.single))
+            self.periods[-1]["until"] = until
+            self.note("status", None, "overlapping_suspension", rule.legal.article,
+                      f"a suspension during a running term (reading {self.overlap}): suspended until {until}")
+            return
+        self.sanction = _Sanction("suspended", day, until, index, single)
+        self._enter("suspended", day, until)
+        self.note("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
+
+    def terminate(self, index: int, day: _dt.date, until: _dt.date, single: int, rule: Consequence) -> None:
+        current = self.sanction
+        if current is not None and current.state == "terminated":
+            if until > current.until:
+                current.until = until
+                self.periods[-1]["until"] = None
+                self.periods[-1]["ban_until"] = _iso(until)
+            current.single = max(current.single, single)
+            self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
+            return
+        self.sanction = _Sanction("terminated", day, until, index, single)
+        self._enter("terminated", day, None, ban_until=_iso(until))
+        self.note("status", None, rule.id, rule.legal.article,
+                  f"terminated from {day}; no re-registration until {until} ({rule.ban_years} year ban)")
+
+    # -- repair --------------------------------------------------------------------------------
+    def repair(self, event: RepairEvent) -> None:
+        repair = self.rulebook.repair
+        assert repair is not None  # the ledger checked that the way exists
+        way = event.way
+        year = self.year(event.date.year)
+        sanction = self.sanction
+        record: Dict[str, Any] = {"event": event.index, "date": _iso(event.date), "way": way.id,
+                                  "accepted": False, "points": 0, "reason": None, "articles": [way.legal.article],
+                                  "shortened": None}
+        if event.score:
+            record["score"] = _number(event.score)
+        self.repairs.append(record)
+        env = {**self.env, "score": event.score, "points_claimed": event.points_claimed, "year_net": year.net,
+               "year_points": year.points, "year_max_single": year.max_single,
+               "sanction_single": sanction.single if sanction else 0, "state": self.state_now(),
+               "date": event.date, "way_count": year.way_count.get(way.id, 0),
+               "way_points": year.way_points.get(way.id, 0)}
+
+        def refuse(reason: str, article: Optional[str], rule: str) -> None:
+            record["reason"] = reason
+            if article and article not in record["articles"]:
+                record["articles"].append(article)
+            self.note("repair", event.index, rule, article, f"repair by {way.id} refused: {reason}")
+
+        for rule in repair.refuse:
+            if rule.when.fn(env):
+                return refuse(rule.reason, rule.legal.article, rule.id)
+        if way.bands:
+            earned = next((band.points for band in way.bands if band.when.fn(env)), 0)
+        else:
+            earned = way.points.fn(env) if way.points is not None else 0
+        if earned <= 0:
+            return refuse(way.fail_reason or "earns no points", way.legal.article, way.id)
+        if way.per_year_count is not None and year.way_count.get(way.id, 0) >= way.per_year_count:
+            return refuse(f"{way.id} may repair {way.per_year_count} time(s) a year; already used in {event.date.year}",
+                          way.legal.article, way.id)
+        if year.net <= 0:
+            return refuse(f"no points to repair in {event.date.year}", way.legal.article, way.id)
+        grant = min(earned, year.net)
+        if way.per_year_points is not None:
+            grant = min(grant, way.per_year_points - year.way_points.get(way.id, 0))
+        if repair.per_year_points is not None:
+            grant = min(grant, repair.per_year_points - year.repaired)
+        if grant <= 0:
+            cap = way.per_year_points if way.per_year_points is not None else repair.per_year_points
+            return refuse(f"the cap of {cap} repair points a year by {way.id} is reached", way.legal.article, way.id)
+        year.repaired += grant
+        year.way_count[way.id] = year.way_count.get(way.id, 0) + 1
+        year.way_points[way.id] = year.way_points.get(way.id, 0) + grant
+        record["accepted"] = True
+        record["points"] = _number(grant)
+        self.note("repair", event.index, way.id, way.legal.article,
+                  f"repair by {way.id} accepted: -{_number(grant)} (earned {_number(earned)}); "
+                  f"year {event.date.year} net {_number(year.net)}")
+        self.shorten(event, record)
+
+    def shorten(self, event: RepairEvent, record: Dict[str, Any]) -> None:
+        shorten = self.rulebook.repair.shorten if self.rulebook.repair else None
+        sanction = self.sanction
+        if shorten is None or sanction is None or event.date > sanction.until:
+            return
+        if sanction.shortened and self.shorten_mode == "once_per_term":
+            self.note("repair", event.index, "shorten_term", shorten.legal.article,
+                      "the term was already shortened once (reading repair_shortening=once_per_term)")
+            return
+        floor = add_months(sanction.start, shorten.minimum_months)
+        new_until = max(add_months(sanction.until, -shorten.months), floor, event.date)
+        if new_until >= sanction.until:
+            return
+        record["shortened"] = {"from": _iso(sanction.until), "to": _iso(new_until)}
+        if shorten.legal.article not in record["articles"]:
+            record["articles"].append(shorten.legal.article)
+        self.note("repair", event.index, "shorten_term", shorten.legal.article,
+                  f"{sanction.state} term shortened by {shorten.months} month(s): until {sanction.until} → {new_until}")
+        sanction.until = new_until
+        sanction.shortened = True
+        last = self.periods[-1]
+        if sanction.state == "terminated":
+            last["ban_until"] = _iso(new_until)
+        else:
+            last["until"] = new_until
+
+    # -- claim and restoration -------------------------------------------------------------------
+    def claim(self, event: ClaimEvent) -> None:
+        state = self.state_now()
+        sanction = self.sanction
+        env = {**self.env, "state": state, "emergency": event.emergency, "date": event.date,
+               "until": sanction.until if sanction else None}
+        for rule in self.rulebook.settlement:
+            if rule.when.fn(env):
+                settled = bool(rule.settled.fn(env))
+                reason = (f"status {state}" + (", emergency" if event.emergency else "") +
+                          f": {'settled' if settled else 'not settled'} ({rule.legal.article})")
+                self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
+                                    "settled": settled, "state": state, "article": rule.legal.article,
+                                    "rule": rule.id, "reason": reason})
+                self.note("claim", event.index, rule.id, rule.legal.article, reason)
+                return
+        settled = state == "normal"
+        self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
+                            "settled": settled, "state": state, "article": None, "rule": None,
+                            "reason": f"no settlement rule in {self.rulebook.id} covers status {state}"})
+        self.note("claim", event.index, None, None, f"no settlement rule covers status {state}")
+
+    def restore(self, event: RestorationEvent) -> None:
+        restoration = self.rulebook.restoration
+        sanction = self.sanction
+        state = self.state_now()
+        record: Dict[str, Any] = {"event": event.index, "date": _iso(event.date), "passed": event.passed,
+                                  "accepted": False, "state_before": state, "reason": None,
+                                  "article": restoration.legal.article if restoration else None}
+        self.restorations.append(record)
+        if sanction is None or state == "normal":
+            record["reason"] = "status is normal: nothing to restore"
+            self.note("restoration", event.index, None, record["article"], record["reason"])
+            return
+        env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
+               "passed": event.passed}
+        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when.fn(env):
+            record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
+            self.note("restoration", event.index, "restoration", record["article"], record["reason"])
+            return
+        if not event.passed:
+            record["reason"] = "the restoration evaluation was not passed; status unchanged"
+            self.note("restoration", event.index, "restoration", record["article"], record["reason"])
+            return
+        record["accepted"] = True
+        self.sanction = None
+        self._enter("normal", event.date, None)
+        self.note("restoration", event.index, "restoration", record["article"],
+                  f"restored: {state} → normal from {event.date}")
+
+    # -- run -------------------------------------------------------------------------------------
+    def run(self) -> Dict[str, Any]:
+        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore}
+        for event in self.case.events:
+            self.advance(event.date)
+            handlers[event.kind](event)
+        as_of = self.case.as_of
+        self.advance(as_of)
+        return self.result()
+
+    def status_on(self, day: _dt.date) -> Dict[str, Any]:
+        current = self.periods[0]
+        for period in self.periods:
+            if period["from"] is None or period["from"] <= day:
+                current = period
+        state = current["state"]
+        until = None
+        if state == "suspended":
+            until = current.get("term_until") or _iso(current["until"])
+        elif state == "terminated":
+            until = current.get("ban_until")
+        status = {"as_of": _iso(day), "state": state, "until": until}
+        if current.get("awaiting_restoration"):
+            status["awaiting_restoration"] = True
+        return status
+
+    def result(self) -> Dict[str, Any]:
+        rulebook = self.rulebook
+        case = self.case
+        years = {}
+        for number in sorted(self.years):
+            year = self.years[number]
+            entry = {"points": year.points, "repaired": _number(year.repaired), "net": _number(year.net)}
+            if rulebook.scoring_model == "deduct" and rulebook.allowance is not None:
+                entry["left"] = _number(max(0, rulebook.allowance - year.net))
+            years[str(number)] = entry
+        timeline = []
+        for period in self.periods:
+            item = dict(period)
+            item["from"] = _iso(item["from"])
+            item["until"] = _iso(item["until"]) if isinstance(item["until"], _dt.date) else item["until"]
+            timeline.append(item)
+        warnings = []
+        if rulebook.completeness == "partial":
+            warnings.append(f"rulebook {rulebook.id} is partial: {'; '.join(rulebook.missing) or 'parts of its source are missing'}")
+        return {
+            "rulebook": rulebook.id,
+            "document": rulebook.document,
+            "person": {"id": case.person_id, "role": case.role},
+            "as_of": _iso(case.as_of),
+            "years": years,
+            "decisions": self.decisions,
+            "repairs": self.repairs,
+            "claims": self.claims,
+            "restorations": self.restorations,
+            "status": self.status_on(case.as_of),
+            "timeline": timeline,
+            "interpretations": [
+                {"id": name, "value": case.parameters[name], "note": parameter.interpretation,
+                 "ambiguity": parameter.ambiguity, "articles": list(parameter.articles)}
+                for name, parameter in rulebook.parameters.items()
+            ],
+            "warnings": warnings,
+            "trace": self.trace,
+        }
+
+
+def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
+                  positions=None, trace: bool = True) -> Dict[str, Any]:
+    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
+    typed = read_case(rulebook, case, source=source, positions=positions)
+    return _Evaluation(rulebook, typed, trace).run()

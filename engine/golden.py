@@ -1,0 +1,122 @@
+"""Golden cases: load them, run them, compare expected with actual field by field.
+
+Shared by the test suite (``tests/test_golden.py``) and the officers' ``yibao test`` command, so
+both judge a case the same way. A golden file holds ``case`` and either ``expect`` (a partial
+result: only the fields written are compared; lists item by item, same length) or
+``expect_error`` (``field`` and/or ``contains``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from .errors import YibaoError
+from .rulebook.yamlpos import PositionedDocument, load_yaml_file
+
+GOLDEN_ROOT = Path(__file__).resolve().parent.parent / "tests" / "golden"
+
+
+@dataclass
+class Mismatch:
+    field: str
+    expected: Any
+    actual: Any
+
+
+@dataclass
+class GoldenOutcome:
+    path: str
+    title: str
+    articles: List[str]
+    mismatches: List[Mismatch] = field(default_factory=list)
+    error: Optional[YibaoError] = None
+    result: Optional[Dict[str, Any]] = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+    def explain(self) -> str:
+        """Plain words: the case, each differing field with expected and actual, then the trace."""
+        lines = [f"{self.path}: {self.title}", f"  articles checked: {', '.join(self.articles)}"]
+        for m in self.mismatches:
+            lines.append(f"  field {m.field}: expected {m.expected!r}, actual {m.actual!r}")
+        if self.error is not None:
+            lines.append(f"  error raised: {self.error.one_line()}")
+        if self.result is not None:
+            lines.append("  trace:")
+            for step in self.result.get("trace", []):
+                event = f"event {step['event']}" if step.get("event") is not None else "       "
+                lines.append(f"    {event} {step.get('article') or '':<14} {step.get('rule') or '':<26} {step['detail']}")
+        return "\n".join(lines)
+
+
+def golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN_ROOT) -> List[Path]:
+    """Every golden case file, or those of one rulebook folder."""
+    folders = [root / rulebook] if rulebook else [p for p in sorted(root.iterdir()) if p.is_dir()]
+    return [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]
+
+
+def _normal(value: Any) -> Any:
+    """Expected values may be written as numbers where results have floats, etc."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def compare(expected: Any, actual: Any, path: str, out: List[Mismatch]) -> None:
+    """Partial comparison: every field written in ``expected`` must equal the one in ``actual``."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            out.append(Mismatch(path, expected, actual))
+            return
+        for key, value in expected.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                out.append(Mismatch(sub, value, "(missing)"))
+            else:
+                compare(value, actual[key], sub, out)
+    elif isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            out.append(Mismatch(f"{path} (length)", len(expected), len(actual) if isinstance(actual, list) else actual))
+            return
+        for index, (e, a) in enumerate(zip(expected, actual)):
+            compare(e, a, f"{path}[{index}]", out)
+    elif _normal(expected) != _normal(actual):
+        out.append(Mismatch(path, expected, actual))
+
+
+def run_golden(path: Path) -> GoldenOutcome:
+    """Evaluate one golden file and compare."""
+    from .api import load_rulebook
+
+    document = load_yaml_file(str(path))
+    data = document.data
+    outcome = GoldenOutcome(str(path), str(data.get("title", path.stem)), [str(a) for a in data.get("articles", [])])
+    case = data["case"]
+    positions = {key[1:]: mark for key, mark in document.positions.items() if key and key[0] == "case"}
+    try:
+        rulebook = load_rulebook(case.get("rulebook") or path.parent.name)
+        outcome.result = rulebook.evaluate(case, source=str(path), positions=positions)
+    except YibaoError as error:
+        outcome.error = error
+    expected_error = data.get("expect_error")
+    if expected_error is not None:
+        if outcome.error is None:
+            outcome.mismatches.append(Mismatch("error", expected_error, "(no error)"))
+        else:
+            if "field" in expected_error and outcome.error.location.field != expected_error["field"]:
+                outcome.mismatches.append(Mismatch("error.field", expected_error["field"], outcome.error.location.field))
+            if "contains" in expected_error and str(expected_error["contains"]) not in outcome.error.message:
+                outcome.mismatches.append(Mismatch("error.message", f"…{expected_error['contains']}…", outcome.error.message))
+        return outcome
+    if outcome.error is not None:
+        outcome.mismatches.append(Mismatch("(result)", "a result", f"error: {outcome.error.one_line()}"))
+        return outcome
+    compare(data.get("expect", {}), outcome.result, "", outcome.mismatches)
+    return outcome
+
+
+__all__ = ["GoldenOutcome", "Mismatch", "compare", "golden_files", "run_golden", "PositionedDocument"]

@@ -1,0 +1,496 @@
+"""The validated, compiled, immutable rulebook.
+
+:func:`build_rulebook` turns a schema-valid YAML document into a :class:`Rulebook`: every DSL
+expression is parsed, type-checked against the names its place in the rulebook binds, and
+compiled once. The legal layer (article, original sentence, interpretation) is kept on each rule
+object so that evaluation can cite it in the trace.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from ..errors import DslError, Location, RulebookError, YibaoError, did_you_mean
+from ..dsl.compiler import CompiledExpression, compile_expression
+from ..dsl.functions import FUNCTIONS
+from .yamlpos import PositionedDocument
+
+LEVELS = ("general", "important", "primary")
+ACTIONS = ("none", "warn", "suspend", "terminate")
+
+#: Names a consequence condition (``consequences.rules[].when``) may read, with their types.
+CONSEQUENCE_NAMES: Mapping[str, str] = MappingProxyType({
+    "year_total": "number",          # the year's net points right after this event
+    "year_total_before": "number",   # the year's net points before this event
+    "year_points": "number",         # the year's points before repairs
+    "single": "number",              # the 单次记分 (see parameter single_score_scope)
+    "points": "number",              # this event's own points
+    "counted_points": "number",      # what this event added to the year after aggregation
+    "tier": "number",
+    "responsibility": "string",
+    "role": "string",
+    "date": "date",
+    "year": "number",
+    "state_before": "string",        # normal | suspended | terminated before this event
+    "prior_year_totals": "list",     # net totals of the earlier years, most recent first
+})
+
+#: Names a repair rule (bands, points, refusals) may read.
+REPAIR_NAMES: Mapping[str, str] = MappingProxyType({
+    "score": "number",               # the exam score, where the way has one (else 0)
+    "points_claimed": "number",      # the points the case gives, where the way takes them (else 0)
+    "year_net": "number",            # the repair year's net points before this repair
+    "year_points": "number",
+    "year_max_single": "number",     # the largest 单次记分 of the repair year
+    "sanction_single": "number",     # the 单次记分 of the decision behind the running suspension/termination (0 if none)
+    "state": "string",
+    "date": "date",
+    "role": "string",
+    "way_count": "number",           # repairs of this way already accepted this year
+    "way_points": "number",          # points of this way already accepted this year
+})
+
+#: Names a restoration condition may read.
+RESTORATION_NAMES: Mapping[str, str] = MappingProxyType({
+    "state": "string", "date": "date", "until": "date", "from": "date", "passed": "bool", "role": "string",
+})
+
+#: Names a settlement rule may read.
+SETTLEMENT_NAMES: Mapping[str, str] = MappingProxyType({
+    "state": "string", "emergency": "bool", "date": "date", "role": "string", "until": "date",
+})
+
+
+@dataclass(frozen=True)
+class Legal:
+    """The law a rule encodes: article, original sentence, and the reading chosen where ambiguous."""
+
+    article: str
+    text: str
+    interpretation: Optional[str] = None
+    source: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A reading of ambiguous text, chosen by the rulebook and overridable per case."""
+
+    id: str
+    value: Any
+    allowed: Tuple[Any, ...]
+    interpretation: str
+    ambiguity: Optional[int] = None
+    articles: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A negative situation (负面情形) of a tier."""
+
+    code: str
+    tier: int
+    legal: Legal
+    catch_all: bool
+    points: Mapping[str, int] | int
+    range: Tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Tier:
+    tier: int
+    legal: Legal
+    points: Mapping[str, int] | int
+    range: Tuple[int, int]
+    situations: Tuple[Situation, ...]
+
+    @property
+    def catch_all(self) -> Optional[Situation]:
+        for situation in self.situations:
+            if situation.catch_all:
+                return situation
+        return None
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """A threshold rule: when ``when`` holds after a score event, the decision may take ``action``."""
+
+    id: str
+    legal: Legal
+    when: CompiledExpression
+    action: str
+    measure: Optional[str]
+    months: Optional[int]
+    months_min: Optional[int]
+    months_max: Optional[int]
+    ban_years: Optional[int]
+
+    @property
+    def severity(self) -> Tuple[int, int, int]:
+        """Orders consequences: terminate > suspend > warn > none, then by length."""
+        rank = ACTIONS.index(self.action)
+        if self.action == "terminate":
+            return (rank, self.ban_years or 0, 0)
+        if self.action == "suspend":
+            return (rank, self.months_max or self.months or 0, self.months_min or self.months or 0)
+        return (rank, 0, 0)
+
+
+@dataclass(frozen=True)
+class Band:
+    when: CompiledExpression
+    points: int
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str
+    minimum: Optional[float]
+    maximum: Optional[float]
+    required: bool
+
+
+@dataclass(frozen=True)
+class RepairWay:
+    id: str
+    legal: Legal
+    inputs: Mapping[str, InputSpec]
+    points: Optional[CompiledExpression]
+    bands: Tuple[Band, ...]
+    fail_reason: Optional[str]
+    per_year_count: Optional[int]
+    per_year_points: Optional[int]
+
+
+@dataclass(frozen=True)
+class RefuseRule:
+    id: str
+    legal: Legal
+    when: CompiledExpression
+    reason: str
+
+
+@dataclass(frozen=True)
+class ShortenTerm:
+    legal: Legal
+    months: int
+    minimum_months: int
+
+
+@dataclass(frozen=True)
+class Repair:
+    legal: Legal
+    ways: Mapping[str, RepairWay]
+    refuse: Tuple[RefuseRule, ...]
+    shorten: Optional[ShortenTerm]
+    per_year_points: Optional[int]
+
+
+@dataclass(frozen=True)
+class Restoration:
+    legal: Legal
+    allowed_when: Optional[CompiledExpression]
+    refuse_reason: str
+
+
+@dataclass(frozen=True)
+class SettlementRule:
+    id: str
+    legal: Legal
+    when: CompiledExpression
+    settled: CompiledExpression
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """A compiled rulebook: immutable, safe to share between threads.
+
+    Use :mod:`engine.api` (``load_rulebook``) to get one; ``evaluate`` runs a case against it.
+    """
+
+    id: str
+    title: str
+    document: str
+    jurisdiction: Optional[str]
+    issuers: Tuple[str, ...]
+    effective_from: _dt.date
+    effective_until: Optional[_dt.date]
+    effective_legal: Optional[Legal]
+    completeness: str
+    missing: Tuple[str, ...]
+    roles: Tuple[str, ...]
+    scope_legal: Optional[Legal]
+    parameters: Mapping[str, Parameter]
+    responsibility_required: bool
+    responsibility_levels: Mapping[str, Legal]
+    scoring_model: str
+    allowance: Optional[int]
+    year_cap: Optional[int]
+    aggregation: Optional[Legal]
+    same_behaviour: str
+    discretion_points: str
+    adjustments: Tuple[str, ...]
+    tiers: Mapping[int, Tier]
+    situations: Mapping[str, Situation]
+    consequences: Tuple[Consequence, ...]
+    repair: Optional[Repair]
+    restoration: Optional[Restoration]
+    settlement: Tuple[SettlementRule, ...]
+    source: str
+    raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def parameter(self, name: str) -> Any:
+        return self.parameters[name].value if name in self.parameters else None
+
+    def evaluate(self, case: Mapping[str, Any], *, source: Optional[str] = None, positions=None,
+                 trace: bool = True) -> Dict[str, Any]:
+        """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``."""
+        from ..evaluate.pipeline import evaluate_case
+
+        return evaluate_case(self, case, source=source, positions=positions, trace=trace)
+
+
+class _Builder:
+    """Builds a :class:`Rulebook` from a schema-valid document, collecting every located error."""
+
+    def __init__(self, document: PositionedDocument):
+        self.document = document
+        self.data: Dict[str, Any] = document.data
+        self.errors: List[YibaoError] = []
+        self.param_names: Dict[str, str] = {}
+
+    def where(self, *path) -> Location:
+        return self.document.location(path)
+
+    def fail(self, message: str, *path) -> None:
+        self.errors.append(RulebookError(message, self.where(*path)))
+
+    def legal(self, node: Mapping[str, Any], fallback: Optional[Mapping[str, Any]] = None) -> Legal:
+        fallback = fallback or {}
+        return Legal(
+            article=str(node.get("article") or fallback.get("article") or ""),
+            text=str(node.get("text") or fallback.get("text") or ""),
+            interpretation=node.get("interpretation"),
+            source=node.get("source"),
+        )
+
+    def expression(self, text: Any, names: Mapping[str, str], expect: Optional[str], *path) -> Optional[CompiledExpression]:
+        scope = dict(names)
+        scope.update(self.param_names)
+        try:
+            return compile_expression(str(text), scope, functions=FUNCTIONS,
+                                      location=self.document.expression_location(path), expect=expect)
+        except DslError as error:
+            self.errors.append(error)
+            return None
+
+    def date(self, value: Any, *path) -> Optional[_dt.date]:
+        if value is None:
+            return None
+        try:
+            return _dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date; expected YYYY-MM-DD", *path)
+            return None
+
+    def build(self, source: str) -> Rulebook:
+        data = self.data
+        parameters = self.parameters()
+        roles = tuple(data["scope"]["roles"])
+        responsibility = data.get("responsibility") or {"required": False}
+        levels = {
+            level: Legal(str(responsibility.get("article", "")), str(body.get("text", "")), None)
+            for level, body in (responsibility.get("levels") or {}).items()
+        }
+        scoring = data.get("scoring") or {"tiers": []}
+        tiers, situations = self.tiers(scoring, bool(responsibility.get("required")))
+        discretion = scoring.get("discretion") or {}
+        aggregation = scoring.get("aggregation")
+        consequences = self.consequences()
+        effective = data["effective"]
+        rulebook = Rulebook(
+            id=data["id"],
+            title=data["title"],
+            document=data["document"],
+            jurisdiction=data.get("jurisdiction"),
+            issuers=tuple(data.get("issuers") or ()),
+            effective_from=self.date(effective["from"], "effective", "from") or _dt.date.min,
+            effective_until=self.date(effective.get("until"), "effective", "until"),
+            effective_legal=self.legal(effective) if effective.get("article") else None,
+            completeness=data.get("completeness", "complete"),
+            missing=tuple(data.get("missing") or ()),
+            roles=roles,
+            scope_legal=self.legal(data["scope"]) if data["scope"].get("article") else None,
+            parameters=MappingProxyType(parameters),
+            responsibility_required=bool(responsibility.get("required")),
+            responsibility_levels=MappingProxyType(levels),
+            scoring_model=scoring.get("model", "accumulate"),
+            allowance=scoring.get("allowance"),
+            year_cap=scoring.get("year_cap"),
+            aggregation=self.legal(aggregation) if aggregation else None,
+            same_behaviour=(aggregation or {}).get("same_behaviour", "max"),
+            discretion_points=discretion.get("points", "fixed"),
+            adjustments=tuple(discretion.get("adjustments") or ()),
+            tiers=MappingProxyType(tiers),
+            situations=MappingProxyType(situations),
+            consequences=tuple(consequences),
+            repair=self.repair(),
+            restoration=self.restoration(),
+            settlement=tuple(self.settlement()),
+            source=source,
+            raw=MappingProxyType(data),
+        )
+        if self.errors:
+            first = self.errors[0]
+            first.all_errors = list(self.errors)  # type: ignore[attr-defined]
+            raise first
+        return rulebook
+
+    def parameters(self) -> Dict[str, Parameter]:
+        result: Dict[str, Parameter] = {}
+        for name, body in (self.data.get("parameters") or {}).items():
+            allowed = tuple(body["allowed"])
+            if body["value"] not in allowed:
+                self.fail(f"value '{body['value']}' is not among the allowed readings {list(allowed)}"
+                          + did_you_mean(str(body["value"]), [str(a) for a in allowed]), "parameters", name, "value")
+            result[name] = Parameter(name, body["value"], allowed, body["interpretation"],
+                                     body.get("ambiguity"), tuple(body.get("articles") or ()))
+            value = body["value"]
+            self.param_names[f"param.{name}"] = ("bool" if isinstance(value, bool) else
+                                                 "number" if isinstance(value, (int, float)) else "string")
+        return result
+
+    def tiers(self, scoring: Mapping[str, Any], responsibility_required: bool):
+        tiers: Dict[int, Tier] = {}
+        situations: Dict[str, Situation] = {}
+        for t_index, body in enumerate(scoring.get("tiers") or ()):
+            number = body["tier"]
+            path = ("scoring", "tiers", t_index)
+            if number in tiers:
+                self.fail(f"tier {number} is defined twice", *path, "tier")
+            points = body.get("points")
+            if points is None:
+                self.fail("a tier needs its points (a number, or one per responsibility level)", *path)
+                points = 0
+            if isinstance(points, Mapping) and responsibility_required:
+                missing = [lvl for lvl in LEVELS if lvl not in points]
+                if missing:
+                    self.fail(f"points for {', '.join(missing)} are missing", *path, "points")
+            values = list(points.values()) if isinstance(points, Mapping) else [points]
+            span = tuple(body.get("range") or (min(values), max(values)))
+            if span[0] > span[1]:
+                self.fail(f"range {list(span)} runs backwards", *path, "range")
+            for v in values:
+                if not span[0] <= v <= span[1]:
+                    self.fail(f"points {v} lie outside the tier's range {span[0]}..{span[1]}", *path, "points")
+            tier_legal = self.legal(body)
+            members: List[Situation] = []
+            for s_index, s_body in enumerate(body["situations"]):
+                code = str(s_body["code"])
+                if code in situations:
+                    self.fail(f"situation code '{code}' is used twice", *path, "situations", s_index, "code")
+                situation = Situation(
+                    code=code, tier=number,
+                    legal=Legal(str(s_body.get("article") or tier_legal.article), str(s_body["text"]),
+                                s_body.get("interpretation")),
+                    catch_all=bool(s_body.get("catch_all")),
+                    points=s_body.get("points", points),
+                    range=span,  # type: ignore[arg-type]
+                )
+                situations[code] = situation
+                members.append(situation)
+            tiers[number] = Tier(number, tier_legal, points, span, tuple(members))  # type: ignore[arg-type]
+        return tiers, situations
+
+    def consequences(self) -> List[Consequence]:
+        result: List[Consequence] = []
+        seen = set()
+        for index, body in enumerate((self.data.get("consequences") or {}).get("rules") or ()):
+            path = ("consequences", "rules", index)
+            if body["id"] in seen:
+                self.fail(f"consequence id '{body['id']}' is used twice", *path, "id")
+            seen.add(body["id"])
+            action = body["action"]
+            months, months_min, months_max = body.get("months"), body.get("months_min"), body.get("months_max")
+            if action == "suspend":
+                if months is None and (months_min is None or months_max is None):
+                    self.fail("a suspension needs 'months', or 'months_min' and 'months_max'", *path)
+                if months is not None:
+                    months_min = months_min or months
+                    months_max = months_max or months
+                elif months_min is not None and months_max is not None and months_min > months_max:
+                    self.fail(f"months_min {months_min} is above months_max {months_max}", *path, "months_min")
+            if action == "terminate" and body.get("ban_years") is None:
+                self.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+            when = self.expression(body["when"], CONSEQUENCE_NAMES, "bool", *path, "when")
+            if when is None:
+                continue
+            result.append(Consequence(body["id"], self.legal(body), when, action, body.get("measure"),
+                                      months, months_min, months_max, body.get("ban_years")))
+        return result
+
+    def repair(self) -> Optional[Repair]:
+        body = self.data.get("repair")
+        if not body:
+            return None
+        ways: Dict[str, RepairWay] = {}
+        for way_id, way in body["ways"].items():
+            path = ("repair", "ways", way_id)
+            inputs = {
+                name: InputSpec(name, spec.get("type", "number"), spec.get("minimum"), spec.get("maximum"),
+                                bool(spec.get("required")))
+                for name, spec in (way.get("inputs") or {}).items()
+            }
+            bands = []
+            for b_index, band in enumerate(way.get("bands") or ()):
+                when = self.expression(band["when"], REPAIR_NAMES, "bool", *path, "bands", b_index, "when")
+                if when is not None:
+                    bands.append(Band(when, band["points"]))
+            points = way.get("points")
+            points_expr = None
+            if points is not None:
+                points_expr = self.expression(str(points), REPAIR_NAMES, "number", *path, "points")
+            elif not bands:
+                self.fail("a repair way needs 'points' or 'bands'", *path)
+            ways[way_id] = RepairWay(way_id, self.legal(way, body), MappingProxyType(inputs), points_expr,
+                                     tuple(bands), way.get("fail_reason"), way.get("per_year_count"),
+                                     way.get("per_year_points"))
+        refuse = []
+        for index, rule in enumerate(body.get("refuse") or ()):
+            when = self.expression(rule["when"], REPAIR_NAMES, "bool", "repair", "refuse", index, "when")
+            if when is not None:
+                refuse.append(RefuseRule(rule["id"], self.legal(rule), when, rule.get("reason") or rule["text"]))
+        shorten = None
+        if body.get("shorten_term"):
+            spec = body["shorten_term"]
+            shorten = ShortenTerm(self.legal(spec), int(spec["by"].split()[0]),
+                                  int(str(spec.get("minimum", "0 months")).split()[0]))
+        return Repair(self.legal(body), MappingProxyType(ways), tuple(refuse), shorten, body.get("per_year_points"))
+
+    def restoration(self) -> Optional[Restoration]:
+        body = self.data.get("restoration")
+        if not body:
+            return None
+        allowed = None
+        if body.get("allowed_when"):
+            allowed = self.expression(body["allowed_when"], RESTORATION_NAMES, "bool", "restoration", "allowed_when")
+        return Restoration(self.legal(body), allowed, body.get("refuse_reason") or "restoration not allowed yet")
+
+    def settlement(self) -> List[SettlementRule]:
+        result = []
+        for index, body in enumerate(self.data.get("settlement") or ()):
+            path = ("settlement", index)
+            when = self.expression(body["when"], SETTLEMENT_NAMES, "bool", *path, "when")
+            settled = self.expression(body["settled"], SETTLEMENT_NAMES, "bool", *path, "settled")
+            if when is not None and settled is not None:
+                result.append(SettlementRule(body["id"], self.legal(body), when, settled))
+        return result
+
+
+def build_rulebook(document: PositionedDocument) -> Rulebook:
+    """Compile a schema-valid rulebook document; raises the first located error (all in ``all_errors``)."""
+    return _Builder(document).build(document.source)

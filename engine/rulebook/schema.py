@@ -1,0 +1,107 @@
+"""JSON Schema validation with located, readable errors.
+
+The schemas live in ``schemas/`` at the project root (and are packaged inside ``engine/schemas``
+when installed). Errors are turned into :class:`SchemaError` with the YAML line and column of
+the offending value and a field path such as ``consequences[3].action``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, List
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from ..errors import SchemaError, did_you_mean
+from .yamlpos import PositionedDocument, format_path
+
+_HERE = Path(__file__).resolve().parent
+
+
+def schema_dir() -> Path:
+    """Where the JSON Schemas are: the repository's ``schemas/`` or the installed copy."""
+    for candidate in (_HERE.parent.parent / "schemas", _HERE.parent / "schemas"):
+        if (candidate / "rulebook.schema.json").exists():
+            return candidate
+    raise FileNotFoundError("schemas/ not found next to the engine")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    """The schema ``schemas/<name>.schema.json`` as a dict."""
+    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> jsonschema.protocols.Validator:
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _explain(error: ValidationError) -> str:
+    """A sentence saying what was expected, with a suggestion where one helps."""
+    validator = error.validator
+    if validator == "enum":
+        options = [str(o) for o in error.validator_value]
+        return (f"'{error.instance}' is not allowed; expected one of {', '.join(options)}"
+                + did_you_mean(str(error.instance), options))
+    if validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = re.findall(r"'([^']+)'", error.message.split("(")[-1]) or []
+        extra = extras[0] if extras else "?"
+        return (f"unknown field '{extra}'; expected one of {', '.join(allowed)}" + did_you_mean(extra, allowed))
+    if validator == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return f"missing required field '{missing[0] if missing else error.message}'"
+    if validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"expected {expected}, got {type(error.instance).__name__} {error.instance!r}"
+    if validator == "format":
+        return f"'{error.instance}' is not a valid {error.validator_value} (expected YYYY-MM-DD)" if error.validator_value == "date" else error.message
+    if validator in ("oneOf", "anyOf") and error.context:
+        deepest = best_match(error.context)
+        return _explain(deepest)
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return error.message + (f" ({description})" if description else "")
+
+
+def _located(document: PositionedDocument, error: ValidationError) -> SchemaError:
+    path = list(error.absolute_path)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        deepest = best_match(error.context)
+        path = list(deepest.absolute_path)
+        error = deepest
+    if error.validator == "additionalProperties":
+        extras = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        if extras and tuple(path + [extras[0]]) in document.positions:
+            path = path + [extras[0]]
+    location = document.location(path, field=format_path(path) or "(document)")
+    return SchemaError(_explain(error), location)
+
+
+def schema_errors(document: PositionedDocument, name: str) -> List[SchemaError]:
+    """Every schema violation of ``document``, located, in document order."""
+    errors = [_located(document, e) for e in _validator(name).iter_errors(document.data)]
+    return sorted(errors, key=lambda e: (e.location.line or 0, e.location.column or 0))
+
+
+def validate(document: PositionedDocument, name: str) -> None:
+    """Raise the most relevant schema violation of ``document`` as a located :class:`SchemaError`."""
+    error = best_match(_validator(name).iter_errors(document.data))
+    if error is not None:
+        raise _located(document, error)
+
+
+def validate_data(data: Any, name: str) -> None:
+    """Validate plain data (no positions), e.g. a result against ``result.schema.json``."""
+    error = best_match(_validator(name).iter_errors(data))
+    if error is not None:
+        raise SchemaError(f"{format_path(error.absolute_path) or '(document)'}: {_explain(error)}")
