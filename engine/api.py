@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from .errors import CaseError, Location
+from .errors import CaseError, Location, YibaoError
 from .rulebook import registry
 from .rulebook.model import Rulebook
 from .rulebook.yamlpos import load_yaml_file
@@ -39,3 +39,54 @@ def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = Tr
             error.location = document.location(("rulebook",))
         raise
     return compiled.evaluate(data, source=path, positions=document.positions, trace=trace)
+
+
+def check_rulebook(id_or_path: str) -> List["YibaoError"]:
+    """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
+    from .errors import YibaoError
+    from .rulebook.model import build_rulebook
+    from .rulebook.schema import schema_errors
+
+    path = registry.resolve(id_or_path)
+    try:
+        document = load_yaml_file(registry._display_path(path))
+    except YibaoError as error:
+        return [error]
+    if not isinstance(document.data, dict):
+        return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
+    errors = schema_errors(document, "rulebook")
+    if errors:
+        return list(errors)
+    try:
+        build_rulebook(document)
+    except YibaoError as error:
+        return list(getattr(error, "all_errors", [error]))
+    return []
+
+
+def describe_rulebook(id_or_path: str) -> str:
+    """One line: what the rulebook holds."""
+    rb = load_rulebook(id_or_path)
+    ways = len(rb.repair.ways) if rb.repair else 0
+    return (f"{rb.id} ({rb.document}), in force from {rb.effective_from}: {len(rb.situations)} situations in "
+            f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
+            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations")
+
+
+def rulebook_warnings(id_or_path: str) -> List[str]:
+    """Warnings that do not stop a rulebook from loading (e.g. a partial source)."""
+    rb = load_rulebook(id_or_path)
+    if rb.completeness == "partial":
+        return [f"{rb.id} is partial: {'; '.join(rb.missing) or 'parts of its source text are missing'}"]
+    return []
+
+
+def rulebook_index() -> List[Dict[str, Any]]:
+    """Id, document, title and effective date of every rulebook."""
+    rows = []
+    for rid in list_rulebooks():
+        rb = load_rulebook(rid)
+        rows.append({"id": rb.id, "document": rb.document, "title": rb.title,
+                     "effective_from": rb.effective_from.isoformat(),
+                     "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
+    return rows

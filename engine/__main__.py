@@ -1,0 +1,6 @@
+"""``python -m engine`` is the ``yibao`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

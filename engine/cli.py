@@ -1,0 +1,91 @@
+"""The ``yibao`` command line: a face over :mod:`engine.api`, no legal logic here.
+
+Every command computes its whole output before printing anything, so bad input never leaves a
+half-printed report: it prints one located error line to stderr and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable, List, Optional
+
+import click
+
+from . import api
+from .errors import YibaoError
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(error: YibaoError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _guard(action: Callable[[], Any]) -> Any:
+    try:
+        return action()
+    except YibaoError as error:
+        _fail(error)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="yibao-rules")
+def main() -> None:
+    """yibao-rules: 医保支付资格管理 rulebooks as data — evaluate cases, check rulebooks."""
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result (the public contract)")
+@click.option("--rulebook", default=None, help="evaluate with this rulebook id or file instead of the case's own")
+@click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
+def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
+    """Evaluate one person's ledger (CASE_FILE, YAML or JSON) and report status and decisions."""
+    from .report import render_text
+
+    result = _guard(lambda: api.evaluate_file(case_file, rulebook=rulebook, trace=not no_trace))
+    output = _dump(result) if as_json else render_text(result)
+    click.echo(output)
+
+
+@main.command()
+@click.argument("rulebooks", nargs=-1, required=True)
+def check(rulebooks: List[str]) -> None:
+    """Validate and compile rulebooks (ids or files); print every error with file:line:column."""
+    failed = False
+    for name in rulebooks:
+        errors = _guard(lambda: api.check_rulebook(name))
+        if errors:
+            failed = True
+            for error in errors:
+                click.echo(str(error), err=True)
+            click.echo(f"{name}: {len(errors)} error(s)", err=True)
+        else:
+            summary = api.describe_rulebook(name)
+            click.echo(f"{name}: ok — {summary}")
+            for warning in api.rulebook_warnings(name):
+                click.echo(f"  warning: {warning}")
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True)
+def list_command(as_json: bool) -> None:
+    """List the rulebooks that can be loaded by id."""
+    rows = _guard(api.rulebook_index)
+    if as_json:
+        click.echo(_dump(rows))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Render an evaluation result as a readable report (plain text, Chinese labels beside the ids)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+STATE_LABELS = {"normal": "正常", "suspended": "暂停", "terminated": "终止"}
+ACTION_LABELS = {"none": "无", "warn": "提醒", "suspend": "暂停", "terminate": "终止"}
+
+
+def _action(decision: Dict[str, Any]) -> str:
+    action = decision["action"]
+    text = f"{action} ({ACTION_LABELS.get(action, action)})"
+    if action == "suspend":
+        months = decision["months"]
+        span = f"{months} 个月" if months is not None else f"{decision['months_min']}-{decision['months_max']} 个月"
+        text += f" {span}, {decision['from']} → {decision['until']}"
+    elif action == "terminate":
+        text += f", 自 {decision['from']}, {decision['ban_years']} 年内不得再次登记备案 (至 {decision['until']})"
+    if decision.get("measure") and action == "warn":
+        text += f": {decision['measure']}"
+    return text
+
+
+def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao evaluate`` prints."""
+    lines: List[str] = []
+    person = result["person"]
+    lines.append(f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})")
+    lines.append(f"人员 person: {person['id']} ({person['role']})    截至 as of: {result['as_of']}")
+    for warning in result.get("warnings", []):
+        lines.append(f"! {warning}")
+    status = result["status"]
+    state = status["state"]
+    line = f"状态 status: {state} ({STATE_LABELS.get(state, state)})"
+    if status.get("until"):
+        line += f" until {status['until']}"
+    if status.get("awaiting_restoration"):
+        line += " — term ended, awaiting restoration evaluation (期满待恢复)"
+    lines.append(line)
+    lines.append("")
+    lines.append("年度记分 points by natural year:")
+    if not result["years"]:
+        lines.append("  (none)")
+    for year, entry in result["years"].items():
+        extra = f", left {entry['left']}" if "left" in entry else ""
+        lines.append(f"  {year}: points {entry['points']}, repaired {entry['repaired']}, net {entry['net']}{extra}")
+    lines.append("")
+    lines.append("记分处理 decisions:")
+    if not result["decisions"]:
+        lines.append("  (none)")
+    for d in result["decisions"]:
+        lines.append(f"  {d['date']}  event {d['event']}: {d['situation']} tier {d['tier']}"
+                     f"{' ' + d['responsibility'] if d.get('responsibility') else ''}, {d['points']} pts"
+                     f" (counted {d['counted_points']}, single {d['single']}, year total {d['year_total']})")
+        lines.append(f"      → {_action(d)}    [{', '.join(d['articles'])}]")
+    if result["repairs"]:
+        lines.append("")
+        lines.append("记分修复 repairs:")
+        for r in result["repairs"]:
+            verdict = f"accepted -{r['points']}" if r["accepted"] else f"refused: {r['reason']}"
+            if r.get("shortened"):
+                verdict += f"; term shortened {r['shortened']['from']} → {r['shortened']['to']}"
+            lines.append(f"  {r['date']}  event {r['event']}: {r['way']} — {verdict}    [{', '.join(r['articles'])}]")
+    if result["claims"]:
+        lines.append("")
+        lines.append("费用结算 claims:")
+        for c in result["claims"]:
+            verdict = "settled 予以结算" if c["settled"] else "not settled 不予结算"
+            lines.append(f"  {c['date']}  event {c['event']}: {'emergency ' if c['emergency'] else ''}"
+                         f"{verdict} (status {c['state']})    [{c['article']}]")
+    if result["restorations"]:
+        lines.append("")
+        lines.append("资格恢复 restorations:")
+        for r in result["restorations"]:
+            verdict = "restored 恢复" if r["accepted"] else f"refused: {r['reason']}"
+            lines.append(f"  {r['date']}  event {r['event']}: {verdict}    [{r['article']}]")
+    lines.append("")
+    lines.append("采用的解释 interpretations (readings of ambiguous text):")
+    for item in result["interpretations"]:
+        lines.append(f"  {item['id']} = {item['value']}")
+    if show_trace and result.get("trace"):
+        lines.append("")
+        lines.append("依据 trace (rules that fired, in order):")
+        for step in result["trace"]:
+            event = f"event {step['event']}" if step.get("event") is not None else "        "
+            lines.append(f"  {event:<8} {step.get('article') or '':<14} {step['detail']}")
+    return "\n".join(lines)
