@@ -8,6 +8,8 @@ The public API is in :mod:`engine.api` and re-exported here::
 """
 
 from .api import load_rulebook, evaluate_file, list_rulebooks  # noqa: F401
-from .errors import YibaoError  # noqa: F401
+from .api import attribute, can_settle, deadline, evaluate_case, rulebook_summary  # noqa: F401
+from .errors import NotSupported, YibaoError  # noqa: F401
+from .rulebook.model import Rulebook  # noqa: F401
 
 __version__ = "0.1.0"

@@ -5,9 +5,9 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from .errors import CaseError, Location, YibaoError
+from .errors import CaseError, Location, NotSupported, YibaoError
 from .rulebook import registry
 from .rulebook.model import Rulebook
 from .rulebook.yamlpos import load_yaml_file
@@ -90,3 +90,82 @@ def rulebook_index() -> List[Dict[str, Any]]:
                      "effective_from": rb.effective_from.isoformat(),
                      "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
     return rows
+
+
+# -- the embedding API (issue 8): one function per operation, used by the service and batch faces --
+
+def _rulebook_of(case: Any, rulebook: Any = None) -> Rulebook:
+    """The compiled rulebook a case names (or the one given), with located errors."""
+    if isinstance(rulebook, Rulebook):
+        return rulebook
+    if rulebook is None:
+        if not isinstance(case, Mapping):
+            raise CaseError("a case must be a mapping with rulebook, as_of, person and events")
+        rulebook = case.get("rulebook")
+        if rulebook is None:
+            raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)",
+                            Location(field="rulebook"))
+    if not isinstance(rulebook, str) or not rulebook:
+        raise CaseError(f"rulebook must be an id such as 'inner-mongolia', got {rulebook!r}", Location(field="rulebook"))
+    return load_rulebook(rulebook)
+
+
+def evaluate_case(case: Mapping[str, Any], *, rulebook: Any = None, trace: bool = True) -> Dict[str, Any]:
+    """Evaluate one case (a dict as in docs/contract.md) with the rulebook it names, or ``rulebook``.
+
+    Returns exactly what ``yibao evaluate --json`` prints for the same case. (Named
+    ``evaluate_case`` because ``engine.evaluate`` is the evaluation subpackage.)
+    """
+    return _rulebook_of(case, rulebook).evaluate(case, trace=trace)
+
+
+def can_settle(case: Mapping[str, Any], date: Any, emergency: bool = False, *, rulebook: Any = None) -> Dict[str, Any]:
+    """Would a claim on ``date`` by the case's person be settled? See :meth:`Rulebook.can_settle`."""
+    return _rulebook_of(case, rulebook).can_settle(case, date, emergency)
+
+
+def _delegate(rulebook: Rulebook, operation: str) -> Callable[..., Any]:
+    """The rulebook's method ``operation``, or NotSupported when this build has none yet.
+
+    Attribution and deadlines are methods of :class:`Rulebook` added by their own work; the API
+    functions below are stable names for them so that faces never probe the model themselves.
+    """
+    method = getattr(type(rulebook), operation, None)
+    if method is None:
+        raise NotSupported(f"this build of the engine has no {operation} yet (Rulebook.{operation} is missing)",
+                           Location(field=operation))
+    return method.__get__(rulebook)
+
+
+def attribute(case: Mapping[str, Any], *, rulebook: Any = None) -> Dict[str, Any]:
+    """Who bears which responsibility for a violation (``yibao attribute --json``): ``Rulebook.attribute(case)``."""
+    return _delegate(_rulebook_of(case, rulebook), "attribute")(case)
+
+
+def deadline(rulebook: Any, kind: str, date: Any) -> Dict[str, Any]:
+    """The deadline of ``kind`` (appeal, verification, …) counted from ``date``: ``Rulebook.deadline(kind, date)``.
+
+    ``rulebook`` is an id, a path or a compiled :class:`Rulebook`.
+    """
+    return _delegate(_rulebook_of(None, rulebook), "deadline")(kind, date)
+
+
+def rulebook_summary(id_or_path: Any) -> Dict[str, Any]:
+    """A JSON-ready description of a rulebook: ids, dates, roles, situations, rules and readings."""
+    rb = _rulebook_of(None, id_or_path)
+    return {
+        "id": rb.id, "title": rb.title, "document": rb.document, "jurisdiction": rb.jurisdiction,
+        "issuers": list(rb.issuers), "effective_from": rb.effective_from.isoformat(),
+        "effective_until": rb.effective_until.isoformat() if rb.effective_until else None,
+        "completeness": rb.completeness, "missing": list(rb.missing), "roles": list(rb.roles),
+        "scoring_model": rb.scoring_model,
+        "situations": [{"code": s.code, "tier": s.tier, "article": s.legal.article, "text": s.legal.text}
+                       for s in rb.situations.values()],
+        "consequences": [{"id": c.id, "action": c.action, "when": c.when.text, "article": c.legal.article}
+                         for c in rb.consequences],
+        "repair_ways": sorted(rb.repair.ways) if rb.repair else [],
+        "settlement": [{"id": s.id, "when": s.when.text, "settled": s.settled.text, "article": s.legal.article}
+                       for s in rb.settlement],
+        "parameters": [{"id": p.id, "value": p.value, "allowed": list(p.allowed), "interpretation": p.interpretation}
+                       for p in rb.parameters.values()],
+    }

@@ -133,3 +133,10 @@ class CalendarError(YibaoError):
 
 class OrgError(YibaoError):
     """An organisation structure is not valid (attribution)."""
+
+
+class NotSupported(YibaoError):
+    """This build of the engine cannot do what was asked (e.g. a feature of a later release).
+
+    Services answer it with HTTP 501; it is not bad input.
+    """

@@ -447,3 +447,34 @@ def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Option
     """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
     typed = read_case(rulebook, case, source=source, positions=positions)
     return _Evaluation(rulebook, typed, trace).run()
+
+
+def can_settle_case(rulebook: Rulebook, case: Mapping[str, Any], day: Any, emergency: bool = False) -> Dict[str, Any]:
+    """Would a claim dated ``day`` by the person of ``case`` be settled?
+
+    Delegates to the evaluation: the case is validated as usual, a claim event is added on ``day``
+    (after the events of that day, so a decision taken that day already applies) and judged like
+    any claim — the status on that date, then the rulebook's settlement rules.
+    """
+    from ..errors import CaseError, Location
+
+    typed = read_case(rulebook, case)
+    if isinstance(day, (_dt.date, _dt.datetime)):
+        day = day.isoformat()[:10]
+    try:
+        date = _dt.date.fromisoformat(str(day))
+    except ValueError:
+        raise CaseError(f"'{day}' is not a date; expected YYYY-MM-DD", Location(field="date")) from None
+    if not isinstance(emergency, bool):
+        raise CaseError(f"emergency must be true or false, got {emergency!r}", Location(field="emergency"))
+    if date < rulebook.effective_from or (rulebook.effective_until and date > rulebook.effective_until):
+        raise CaseError(f"{date} is outside the time {rulebook.id} applies "
+                        f"({rulebook.effective_from} – {rulebook.effective_until or 'open'})", Location(field="date"))
+    claim = ClaimEvent(len(typed.events), date, emergency)
+    typed.events.append(claim)
+    typed.events.sort(key=lambda e: e.date)  # stable: the claim comes after that day's events
+    evaluation = _Evaluation(rulebook, typed, False)
+    evaluation.run()
+    record = next(c for c in evaluation.claims if c["event"] == claim.index)
+    return {"person": typed.person_id, "date": record["date"], "emergency": emergency, "settled": record["settled"],
+            "state": record["state"], "article": record["article"], "rule": record["rule"], "reason": record["reason"]}

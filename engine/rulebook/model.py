@@ -253,6 +253,16 @@ class Rulebook:
 
         return evaluate_case(self, case, source=source, positions=positions, trace=trace)
 
+    def can_settle(self, case: Mapping[str, Any], date: Any, emergency: bool = False) -> Dict[str, Any]:
+        """Would a claim on ``date`` (``YYYY-MM-DD`` or a date) by this case's person be settled?
+
+        Returns ``{person, date, emergency, settled, state, article, rule, reason}``: the status on
+        that date (from evaluating the case) judged by the rulebook's settlement rules.
+        """
+        from ..evaluate.pipeline import can_settle_case
+
+        return can_settle_case(self, case, date, emergency)
+
 
 class _Builder:
     """Builds a :class:`Rulebook` from a schema-valid document, collecting every located error."""
@@ -342,7 +352,7 @@ class _Builder:
             restoration=self.restoration(),
             settlement=tuple(self.settlement()),
             source=source,
-            raw=MappingProxyType(data),
+            raw=_frozen(data),
         )
         if self.errors:
             first = self.errors[0]
@@ -489,6 +499,16 @@ class _Builder:
             if when is not None and settled is not None:
                 result.append(SettlementRule(body["id"], self.legal(body), when, settled))
         return result
+
+
+def _frozen(value: Any) -> Any:
+    """A read-only deep copy of plain data (mappings → MappingProxyType, lists → tuples): a
+    compiled rulebook is shared between threads, so nothing reachable from it may change."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 def build_rulebook(document: PositionedDocument) -> Rulebook:
