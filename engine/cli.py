@@ -87,5 +87,35 @@ def list_command(as_json: bool) -> None:
         click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
 
 
+@main.command()
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--rulebook", "rulebook_id", required=True, help="rulebook id or file every case is evaluated with")
+@click.option("-o", "--output", "results", required=True, type=click.Path(dir_okay=False),
+              help="results file (JSON Lines); bad records go to RESULTS.errors.jsonl")
+@click.option("--workers", type=click.IntRange(1), default=None, help="processes (default: every core)")
+@click.option("--chunk-size", type=click.IntRange(1), default=500, show_default=True, help="persons per work unit")
+@click.option("--trace", is_flag=True, help="keep the explanation trace in each result line (large)")
+@click.option("--omit", multiple=True, metavar="FIELD", help="leave a top-level result field out (repeatable), e.g. interpretations")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="ledger format (default: by extension, .csv is CSV)")
+@click.option("--dask", default=None, metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
+@click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], chunk_size: int, trace: bool,
+          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool], as_json: bool) -> None:
+    """Evaluate a whole ledger (JSON Lines of cases, or CSV of events grouped by person_id).
+
+    Exit status 0 when every record was good, 3 when some were rejected (see RESULTS.errors.jsonl),
+    2 on bad arguments.
+    """
+    from .batch import run_batch
+
+    fields = tuple(dict.fromkeys(([] if trace else ["trace"]) + list(omit)))
+    summary = _guard(lambda: run_batch(ledger, results, rulebook_id, workers=workers, chunk_size=chunk_size,
+                                       omit=fields, dask=dask, progress=progress, fmt=fmt))
+    click.echo(_dump(summary.to_dict()) if as_json else summary.render())
+    sys.exit(summary.exit_code)
+
+
 if __name__ == "__main__":
     main()
