@@ -56,7 +56,7 @@ CSV_COLUMNS: Tuple[str, ...] = (
 _INTEGER_COLUMNS = frozenset({"tier", "points"})
 _NUMBER_COLUMNS = frozenset({"score"})
 _BOOLEAN_COLUMNS = frozenset({"emergency", "passed"})
-_EVENT_COLUMNS = CSV_COLUMNS[4:]
+_EVENT_COLUMNS = CSV_COLUMNS[3:]  # kind, date and the event fields
 _TRUE = {"true": True, "1": True, "yes": True, "y": True, "false": False, "0": False, "no": False, "n": False}
 _EVENT_INDEX = re.compile(r"^events\[(\d+)\]")
 
@@ -178,7 +178,7 @@ def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str
         if "kind" in cells:
             events.append({name: _cell(name, cells[name]) for name in _EVENT_COLUMNS if name in cells})
             lines.append(line)
-        elif any(name in cells for name in _EVENT_COLUMNS):
+        elif any(name in cells for name in _EVENT_COLUMNS[1:]):
             raise _RecordError(line, "event fields without a kind; expected kind score, repair, claim or restoration",
                                "kind")
     first = rows[0][0]
