@@ -117,5 +117,22 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
     sys.exit(summary.exit_code)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1),
+              help="largest request body in bytes (larger: 413)")
+@click.option("--log-level", default="warning", show_default=True,
+              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+def serve(host: str, port: int, max_body: int, log_level: str) -> None:
+    """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/rulebooks, /openapi.json, …"""
+    try:
+        from .service import serve as run_service
+    except ImportError as error:
+        click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    _guard(lambda: run_service(host, port, max_body=max_body, log_level=log_level))
+
+
 if __name__ == "__main__":
     main()
