@@ -148,3 +148,21 @@ def test_an_interrupted_run_leaves_no_half_file(tmp_path, how):
     leftovers = list(tmp_path.glob(".r.jsonl*.tmp"))
     if how != signal.SIGKILL:                           # a catchable stop also removes its temporary files
         assert leftovers == []
+
+
+def test_dask_local_cluster_gives_the_same_results_line_by_line(tmp_path):
+    pytest.importorskip("dask.distributed")
+    cases = []
+    for number in range(300):
+        case = json.loads(json.dumps(CASES[number % 3]))
+        case["person"]["id"] = f"P{number}"
+        cases.append(case)
+    ledger = _write_jsonl(tmp_path / "l.jsonl", cases, bad_lines=[(7, "{oops"), (100, "[]")])
+    single, spread = tmp_path / "single.jsonl", tmp_path / "dask.jsonl"
+    one = run_batch(str(ledger), str(single), "inner-mongolia", workers=1)
+    started = time.time()
+    two = run_batch(str(ledger), str(spread), "inner-mongolia", workers=2, chunk_size=16, dask="local")
+    assert time.time() - started < 60
+    assert single.read_text().splitlines() == spread.read_text().splitlines()
+    assert Path(str(single) + ".errors.jsonl").read_text() == Path(str(spread) + ".errors.jsonl").read_text()
+    assert one.to_dict()["decisions"] == two.to_dict()["decisions"] and two.errors == 2
