@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 from ..errors import CaseError, Location, did_you_mean
 from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
 from ..rulebook.schema import _located, _validator  # one schema machinery for rulebooks and cases
+from ..rulebook.schema import surely_valid
 from ..rulebook.yamlpos import Mark, PositionedDocument, format_path
 
 
@@ -76,6 +77,13 @@ class Case:
 
 def _plain(value: Any) -> Any:
     """Dates from Python callers become ISO text, as in YAML and JSON input."""
+    kind = type(value)  # exact-type fast paths first: JSON data is only these, and ABC checks are slow
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {key if type(key) is str else str(key): _plain(item) for key, item in value.items()}
+    if kind is list:
+        return [_plain(item) for item in value]
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10]
     if isinstance(value, Mapping):
@@ -111,7 +119,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
     reader = _Reader(rulebook, document)
     if not isinstance(data, dict):
         raise reader.error("a case must be a mapping with rulebook, as_of, person and events")
-    for error in _validator("case").iter_errors(data):
+    # The fast validator settles the common, valid case; anything else gets jsonschema's located error.
+    for error in () if surely_valid("case", data) else _validator("case").iter_errors(data):
         located = _located(document, error)
         raise CaseError(located.message, located.location if positions else Location(
             source, field=located.location.field))

@@ -105,3 +105,33 @@ def validate_data(data: Any, name: str) -> None:
     error = best_match(_validator(name).iter_errors(data))
     if error is not None:
         raise SchemaError(f"{format_path(error.absolute_path) or '(document)'}: {_explain(error)}")
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str) -> Any:
+    """A compiled validator of ``jsonschema-rs`` (Rust, ~100x faster), or None when it is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - optional accelerator
+        return None
+    try:
+        return jsonschema_rs.validator_for(load_schema(name))
+    except Exception:  # noqa: BLE001 - a schema it cannot compile: always take the jsonschema path
+        return None
+
+
+def surely_valid(name: str, data: Any) -> bool:
+    """True when the fast validator finds ``data`` valid against ``schemas/<name>.schema.json``.
+
+    False means "not known to be valid": the caller runs :mod:`jsonschema` as before, which also
+    finds and locates the error. So the fast path only ever skips work on valid data (the hot
+    path of batches and services); tests/test_api.py checks on junk that it never accepts what
+    jsonschema refuses.
+    """
+    validator = _fast_validator(name)
+    if validator is None:
+        return False
+    try:
+        return bool(validator.is_valid(data))
+    except Exception:  # noqa: BLE001 - e.g. integers beyond 64 bits: let jsonschema judge
+        return False
