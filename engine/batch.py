@@ -75,10 +75,11 @@ def _loads(text: str) -> Any:
     return json.loads(text)
 
 
-def _dumps(data: Any) -> str:
+def _dumps(data: Any) -> bytes:
+    """Compact UTF-8 JSON (bytes: results cross process boundaries and reach the file undecoded)."""
     if _orjson is not None:
-        return _orjson.dumps(data).decode("utf-8")
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return _orjson.dumps(data)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
 
 
 def read_jsonl(path: str) -> Iterator[Tuple[int, Any]]:
@@ -199,7 +200,7 @@ def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str
 class ChunkResult:
     """What a worker sends back for one chunk of persons."""
 
-    text: str                                   # result lines, each ending in a newline
+    data: bytes                                 # result lines (UTF-8), each ending in a newline
     errors: List[Dict[str, Any]]
     persons: int = 0
     actions: Dict[str, int] = field(default_factory=dict)
@@ -220,7 +221,7 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
 
     rulebook = load_rulebook(rulebook_id)  # cached per process: compiled once per worker
     trace = "trace" not in omit
-    out: List[str] = []
+    out: List[bytes] = []
     errors: List[Dict[str, Any]] = []
     actions: Dict[str, int] = {}
     states: Dict[str, int] = {}
@@ -264,8 +265,8 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
         for name in omit:
             result.pop(name, None)
         out.append(_dumps(result))
-        out.append("\n")
-    return ChunkResult("".join(out), errors, len(chunk), actions, states)
+        out.append(b"\n")
+    return ChunkResult(b"".join(out), errors, len(chunk), actions, states)
 
 
 def _worker_init(rulebook_id: str) -> None:
@@ -456,16 +457,15 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
             bar = tqdm(total=os.path.getsize(ledger), unit="B", unit_scale=True, file=sys.stderr,
                        desc="batch", dynamic_ncols=True, smoothing=0.1)
         pending: Deque[Tuple[Any, int]] = collections.deque()
-        with open(temp, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as out, \
-                open(errors_temp, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as bad:
+        with open(temp, "wb") as out, open(errors_temp, "wb") as bad:
 
             def drain(limit: int) -> None:
                 while len(pending) > limit:
                     handle, size = pending.popleft()
                     chunk = runner.result(handle)
-                    out.write(chunk.text)
+                    out.write(chunk.data)
                     for record in chunk.errors:
-                        bad.write(_dumps(record) + "\n")
+                        bad.write(_dumps(record) + b"\n")
                     summary.add(chunk)
                     if bar is not None:
                         bar.update(size)
