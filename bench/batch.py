@@ -105,6 +105,8 @@ def _tree_rss(pid: int) -> int:
 def run_batch(ledger: Path, results: Path, extra: List[str]) -> Dict[str, Any]:
     command = [sys.executable, "-m", "engine", "batch", "--rulebook", "inner-mongolia", str(ledger),
                "-o", str(results), "--json", "--no-progress", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -120,11 +122,13 @@ def run_batch(ledger: Path, results: Path, extra: List[str]) -> Dict[str, Any]:
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     sampler.join()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode not in (0, 3):
         raise SystemExit(f"batch failed ({process.returncode}): {stderr}")
     summary = json.loads(stdout)
     return {"seconds": seconds, "summary": summary, "peak_tree_rss_mb": peak / 2**20,
-            "peak_single_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "peak_single_rss_mb": usage.ru_maxrss / 1024,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime - cpu_before,
             "results_mb": results.stat().st_size / 2**20}
 
 
@@ -206,6 +210,10 @@ def main() -> None:
               f"({summary['persons'] / figures['seconds']:,.0f}/s) end to end; "
               f"peak memory {figures['peak_tree_rss_mb']:.0f} MB (sum over the process tree), "
               f"{figures['peak_single_rss_mb']:.0f} MB (largest process); results {figures['results_mb']:.0f} MB")
+        cpu = summary["cpu_seconds"]
+        print(f"  CPU: {figures['cpu_seconds']:.1f} s in all (main {cpu['main']:.1f} s reading/writing, workers "
+              f"{cpu['workers']:.1f} s evaluating) → {figures['cpu_seconds'] / (os.cpu_count() or 1):.1f} s of wall time "
+              f"on {os.cpu_count()} otherwise idle cores; load average now {os.getloadavg()[0]:.1f}")
         print(f"  decisions: {summary['decisions']}; status: {summary['status']}; errors: {summary['errors']}")
         if not args.keep and args.dir is None:
             for path in folder.iterdir():

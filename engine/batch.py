@@ -289,6 +289,8 @@ class Summary:
     actions: collections.Counter = field(default_factory=collections.Counter)   # decisions by action
     states: collections.Counter = field(default_factory=collections.Counter)    # status on as_of
     seconds: float = 0.0
+    cpu_main: float = 0.0                 # CPU seconds of this process (reading, writing)
+    cpu_workers: float = 0.0              # CPU seconds of the local worker processes (evaluating)
     results: str = ""
     errors_file: str = ""
 
@@ -302,7 +304,9 @@ class Summary:
     def to_dict(self) -> Dict[str, Any]:
         return {"persons": self.persons, "evaluated": self.evaluated, "errors": self.errors,
                 "decisions": dict(sorted(self.actions.items())), "status": dict(sorted(self.states.items())),
-                "seconds": round(self.seconds, 3), "results": self.results, "errors_file": self.errors_file}
+                "seconds": round(self.seconds, 3),
+                "cpu_seconds": {"main": round(self.cpu_main, 3), "workers": round(self.cpu_workers, 3)},
+                "results": self.results, "errors_file": self.errors_file}
 
     def render(self) -> str:
         rate = self.persons / self.seconds if self.seconds else 0.0
@@ -428,7 +432,11 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     from .api import load_rulebook
     from .errors import Location
 
+    import resource
+
     started = time.perf_counter()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = (own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime)
     load_rulebook(rulebook_id)  # an unknown rulebook is an argument error, before anything is written
     if not os.path.isfile(ledger):
         raise YibaoError(f"no ledger file at '{ledger}'", Location(ledger))
@@ -497,6 +505,11 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
                 except FileNotFoundError:
                     pass
     summary.seconds = time.perf_counter() - started
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    summary.cpu_main = own.ru_utime + own.ru_stime - cpu_before[0]
+    summary.cpu_workers = children.ru_utime + children.ru_stime - cpu_before[1]
     return summary
 
 
