@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test check bench docs clean
+.PHONY: demo test check bench bench-batch docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/evaluate.py
+
+bench-batch: $(TEST_STAMP)
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis

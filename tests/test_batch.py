@@ -166,3 +166,11 @@ def test_dask_local_cluster_gives_the_same_results_line_by_line(tmp_path):
     assert single.read_text().splitlines() == spread.read_text().splitlines()
     assert Path(str(single) + ".errors.jsonl").read_text() == Path(str(spread) + ".errors.jsonl").read_text()
     assert one.to_dict()["decisions"] == two.to_dict()["decisions"] and two.errors == 2
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
+    ledger = _write_jsonl(tmp_path / "l.jsonl", CASES * 50)
+    quiet = _cli("batch", "--rulebook", "inner-mongolia", str(ledger), "-o", str(tmp_path / "a.jsonl"))
+    assert quiet.returncode == 0 and quiet.stderr == ""            # stderr is a pipe here: no bar
+    shown = _cli("batch", "--rulebook", "inner-mongolia", str(ledger), "-o", str(tmp_path / "b.jsonl"), "--progress")
+    assert shown.returncode == 0 and "100%" in shown.stderr and "/s" in shown.stderr   # rate (and ETA while running)
