@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_the_api_page_examples_run():
     pytest.importorskip("fastapi")
     pytest.importorskip("httpx")
