@@ -245,7 +245,8 @@ def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Opt
             low, high = (0, 0) if adjustment == "down_tier" else situation.range
             return (low if adjustment == "down_tier" else default, low, high, f"{adjustment}: no adjacent tier")
         return level_points(other.points, other.range), other.range[0], other.range[1], f"{adjustment} to tier {other.tier}"
-    if rulebook.discretion_points == "fixed":
+    # Fixed points still allow 从轻/从重 within the tier where the rulebook lists those adjustments.
+    if rulebook.discretion_points == "fixed" and adjustment not in ("lighter", "heavier"):
         return default, default, default, f"{article}: fixed points"
     low, high = situation.range
     if adjustment == "lighter":

@@ -139,6 +139,7 @@ class _Evaluation:
                       f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
                       f"counts once at its highest: adds {counted}")
         year = self.year(event.date.year)
+        uncapped = counted  # the 单次记分 is what was scored, whatever the year cap lets count
         basis = year.net if self.cap_basis == "net" else year.points
         if rulebook.year_cap is not None and basis + counted > rulebook.year_cap:
             capped = max(0, int(rulebook.year_cap - basis))
@@ -150,7 +151,7 @@ class _Evaluation:
         total_before = year.net
         year.points += counted
         total = year.net
-        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + counted
+        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + uncapped
         single = self.inspection_total[event.inspection] if self.single_scope == "inspection" else event.points
         year.max_single = max(year.max_single, single)
         self.note("score", event.index, situation.code, situation.legal.article,
