@@ -182,7 +182,7 @@ def evaluate_institution(rulebook: Rulebook, case: Mapping[str, Any], *, source:
     for rule in rulebook.institution_rules:
         if rule.applies_to and kind not in rule.applies_to:
             continue
-        if not rule.when.fn(env):
+        if not rule.when(env):
             continue
         measures.append({"rule": rule.id, "action": rule.action, "measure": rule.measure,
                          "discretionary": rule.discretionary, "months_max": rule.months_max,

@@ -409,7 +409,7 @@ class _Evaluation:
                "state_before": self.state_now(), "year_total": year.net}
         chosen: Optional[Consequence] = None
         for rule in obligation.consequences:
-            if rule.when.fn(env) and (chosen is None or rule.severity > chosen.severity):
+            if rule.when(env) and (chosen is None or rule.severity > chosen.severity):
                 chosen = rule
         record: Dict[str, Any] = {
             "event": event.index, "date": _iso(event.date), "obligation": obligation.id, "passed": event.passed,
