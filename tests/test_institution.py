@@ -98,3 +98,23 @@ def test_cli_institution_bad_input_one_located_line(tmp_path):
     assert run.stdout == ""
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "inst.yaml:5:" in lines[0] and "staff[0].role" in lines[0]
+
+
+@pytest.mark.parametrize("name", ["hainan-case.yaml", "jining-case.yaml"])
+def test_examples_evaluate(name):
+    run = _yibao("evaluate", f"examples/{name}", "--json")
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    jsonschema.validate(result, load_schema("result"))
+
+
+def test_jining_report_shows_points_left():
+    run = _yibao("evaluate", "examples/jining-case.yaml")
+    assert run.returncode == 0, run.stderr
+    assert "剩余分值 points left: 6 of 12" in run.stdout
+
+
+def test_example_institution_case():
+    run = _yibao("institution", "examples/hainan-institution.yaml", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["action"] == "suspend_agreement"
