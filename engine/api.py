@@ -90,3 +90,24 @@ def rulebook_index() -> List[Dict[str, Any]]:
                      "effective_from": rb.effective_from.isoformat(),
                      "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
     return rows
+
+
+def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:
+    """Attribute responsibility for the finding in the case file at ``path`` (``yibao attribute``):
+    which annex row, who was involved, and the organisation (``org:`` or ``org_file:``, relative to
+    the case file). Errors point into the case (or organisation) file."""
+    document = load_yaml_file(path)
+    data = document.data
+    if not isinstance(data, dict):
+        raise CaseError("an attribution case must be a mapping with rulebook, violation, involved and org",
+                        Location(path, 1, 1))
+    rulebook_id = rulebook or data.get("rulebook")
+    if not rulebook_id:
+        raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
+    try:
+        compiled = load_rulebook(str(rulebook_id))
+    except Exception as error:
+        if hasattr(error, "location") and error.location.field == "rulebook":  # unknown id: point into the case
+            error.location = document.location(("rulebook",))
+        raise
+    return compiled.attribute(data, source=path, positions=document.positions)

@@ -87,5 +87,17 @@ def list_command(as_json: bool) -> None:
         click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
 
 
+@main.command()
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result")
+@click.option("--rulebook", default=None, help="attribute with this rulebook id or file instead of the case's own")
+def attribute(case_file: str, as_json: bool, rulebook: Optional[str]) -> None:
+    """Who bears which responsibility for one finding (CASE_FILE: violation, involved, org)."""
+    from .report import render_attribution
+
+    result = _guard(lambda: api.attribute_file(case_file, rulebook=rulebook))
+    click.echo(_dump(result) if as_json else render_attribution(result))
+
+
 if __name__ == "__main__":
     main()

@@ -86,3 +86,35 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
             event = f"event {step['event']}" if step.get("event") is not None else "        "
             lines.append(f"  {event:<8} {step.get('article') or '':<14} {step['detail']}")
     return "\n".join(lines)
+
+
+LEVEL_LABELS = {"general": "一般责任", "important": "重要责任", "primary": "主要责任"}
+
+
+def render_attribution(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao attribute`` prints."""
+    lines: List[str] = [
+        f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})    机构 institution: {result['institution']}",
+        f"违法违规类型 violation: {result['article']} {result['violation_text']}",
+        f"涉及人员 involved: {', '.join(result['involved'])}",
+        "责任认定 assignments:",
+    ]
+    for item in result["assignments"]:
+        how = " (officer's decision)" if item.get("decided") else ""
+        lines.append(f"  {item['person']:<8} {item['responsibility']} ({LEVEL_LABELS[item['responsibility']]}){how}"
+                     f" — {item['reason']}")
+    if not result["assignments"]:
+        lines.append("  (none fixed by the text)")
+    open_choices = [c for c in result["choices"] if c.get("decided") is None]
+    if open_choices:
+        lines.append("待认定 officer's choices (add decided: {person: level}):")
+        for choice in open_choices:
+            allowed = " / ".join(f"{a} ({LEVEL_LABELS[a]})" for a in choice["allowed"])
+            lines.append(f"  {choice['person']:<8} {allowed} — {choice['reason']}")
+    for reading in result.get("interpretations", []):
+        lines.append(f"解释 reading {reading['id']} = {reading['value']}")
+    if show_trace:
+        lines.append("trace:")
+        for step in result.get("trace", []):
+            lines.append(f"  {step.get('rule') or '':<28} {step['detail']}")
+    return "\n".join(lines)
