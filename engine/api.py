@@ -70,7 +70,9 @@ def describe_rulebook(id_or_path: str) -> str:
     ways = len(rb.repair.ways) if rb.repair else 0
     return (f"{rb.id} ({rb.document}), in force from {rb.effective_from}: {len(rb.situations)} situations in "
             f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
-            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations")
+            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations"
+            + (f", attribution: {len(rb.attribution.rows)} rows in {len(rb.attribution.groups)} groups"
+               if rb.attribution is not None else ""))
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:

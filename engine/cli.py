@@ -47,10 +47,10 @@ def main() -> None:
 @click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
 def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
     """Evaluate one person's ledger (CASE_FILE, YAML or JSON) and report status and decisions."""
-    from .report import render_text
+    from .report import render_evaluation
 
     result = _guard(lambda: api.evaluate_file(case_file, rulebook=rulebook, trace=not no_trace))
-    output = _dump(result) if as_json else render_text(result)
+    output = _dump(result) if as_json else render_evaluation(result)
     click.echo(output)
 
 

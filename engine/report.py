@@ -118,3 +118,28 @@ def render_attribution(result: Dict[str, Any], *, show_trace: bool = True) -> st
         for step in result.get("trace", []):
             lines.append(f"  {step.get('rule') or '':<28} {step['detail']}")
     return "\n".join(lines)
+
+
+def _attribution_lines(attributions: List[Dict[str, Any]]) -> List[str]:
+    lines = ["责任认定 attributions (附件):"]
+    for item in attributions:
+        assigned = ", ".join(f"{a['person']} {a['responsibility']}" for a in item["assignments"]) or "(none)"
+        lines.append(f"  event {item['event']}: {item['article']} {item['violation_text'][:24]}… → {assigned}")
+    return lines
+
+
+def render_evaluation(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao evaluate`` prints: one person's, or every person's of a case with an organisation."""
+    if "persons" not in result:
+        text = render_text(result, show_trace=show_trace)
+        if result.get("attributions"):
+            text += "\n\n" + "\n".join(_attribution_lines(result["attributions"]))
+        return text
+    lines = [f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})    机构 institution: "
+             f"{result.get('institution')}    截至 as of: {result['as_of']}"]
+    lines += _attribution_lines(result.get("attributions", []))
+    for person, one in result["persons"].items():
+        lines.append("")
+        lines.append("=" * 72)
+        lines.append(render_text(one, show_trace=show_trace))
+    return "\n".join(lines)

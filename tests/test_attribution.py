@@ -188,3 +188,26 @@ def test_row1_either_attributes_or_says_not_covered(involved, reading):
     assert set(levels.values()) == {"general"}
     if reading == "add" or len(involved) == 1:
         assert set(involved) <= set(levels)
+
+
+def test_examples_run_from_the_cli():
+    run = yibao("attribute", "examples/inner-mongolia-attribution.yaml")
+    assert run.returncode == 0, run.stderr
+    assert "L1" in run.stdout and "主要责任" in run.stdout
+    run = yibao("evaluate", "examples/inner-mongolia-finding.yaml")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("人员 person:") == 5
+    run = yibao("evaluate", "examples/inner-mongolia-finding.yaml", "--json")
+    result = json.loads(run.stdout)
+    jsonschema.validate(result, load_schema("result"))
+    assert list(result["persons"]) == ["D1", "D2", "U1", "K1", "L1"]
+    for one in result["persons"].values():
+        jsonschema.validate(one, load_schema("result"))
+
+
+def test_single_person_results_without_attribution_are_unchanged(inner_mongolia):
+    case = {"rulebook": "inner-mongolia", "as_of": "2025-12-31", "person": {"id": "P1", "role": "physician"},
+            "events": [{"kind": "score", "date": "2025-04-10", "situation": "18.3.1", "responsibility": "primary"}]}
+    result = inner_mongolia.evaluate(case)
+    assert "attributions" not in result and "persons" not in result
+    assert result["decisions"][0]["points"] == 9
