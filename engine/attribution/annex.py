@@ -236,9 +236,9 @@ def attribute_finding(rulebook, finding: Mapping[str, Any], org: Org, parameters
     if "ordered" in used and ordered is None:
         raise CaseError(f"violation {row.row} needs 'ordered': true when the fees were charged per an order "
                         f"(根据医嘱收取), false when against or without one (违反医嘱或无医嘱)", where("ordered"))
-    if "legal_representative" in used and org.legal_representative is None:
-        # Only an error when a rule that is reached reads it; checked again below, lazily.
-        pass
+    warnings: List[str] = []
+    if ordered is not None and "ordered" not in used:
+        warnings.append(f"'ordered' does not matter for violation {row.row} and was ignored")
     env: Dict[str, Any] = {f"param.{k}": v for k, v in parameters.items()}
     env.update({"involved": tuple(involved), "violation": row.row, "ordered": bool(ordered),
                 "legal_representative": (org.legal_representative,) if org.legal_representative else (),
@@ -334,7 +334,7 @@ def attribute_finding(rulebook, finding: Mapping[str, Any], org: Org, parameters
     notes += [rule.legal.interpretation for rule in fired if rule.legal.interpretation]
     return {"violation": row.row, "violation_id": row.id, "violation_text": row.text, "group": group.id,
             "article": article, "involved": involved, "assignments": assignments, "choices": choices,
-            "interpretations": interpretations, "notes": notes}
+            "interpretations": interpretations, "notes": notes, "warnings": warnings}
 
 
 def _parameters(rulebook, case: Mapping[str, Any], where: _Where) -> Dict[str, Any]:
