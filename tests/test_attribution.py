@@ -211,3 +211,25 @@ def test_single_person_results_without_attribution_are_unchanged(inner_mongolia)
     result = inner_mongolia.evaluate(case)
     assert "attributions" not in result and "persons" not in result
     assert result["decisions"][0]["points"] == 9
+
+
+def test_hit_all_applies_every_rule_that_holds(tmp_path):
+    text = NO_ATTRIBUTION.read_text(encoding="utf-8") + '''
+attribution:
+  article: 附表
+  groups:
+    - id: all
+      hit: all
+      rows: [{row: 1, id: test-row, text: 测试}]
+      text: 测试
+      rules:
+        - {id: everyone, text: 相关人员一般责任, assign: [{who: "involved", level: general}]}
+        - {id: leaders, text: 组长重要责任, when: "count(groups(involved)) == 1",
+           assign: [{who: "leader_of(groups(involved))", level: important}]}
+'''
+    path = tmp_path / "hit-all.yaml"
+    path.write_text(text, encoding="utf-8")
+    rulebook = engine.load_rulebook(str(path))
+    result = rulebook.attribute({"violation": "test-row", "involved": ["D0", "D1"], "org_file": str(ORG)})
+    assert [(a["person"], a["responsibility"], a["rule"]) for a in result["assignments"]] == [
+        ("D0", "important", "leaders"), ("D1", "general", "everyone")]
