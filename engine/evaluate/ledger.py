@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import CaseError, Location, did_you_mean
 from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
@@ -117,8 +117,14 @@ class _Reader:
 
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
-              positions: Optional[Dict[Tuple, Mark]] = None) -> Case:
-    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case."""
+              positions: Optional[Dict[Tuple, Mark]] = None,
+              event_indices: Optional[Sequence[int]] = None) -> Case:
+    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
+
+    ``event_indices`` (optional) gives each event its index in an enclosing case it was taken from
+    (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
+    and errors name the event as the user wrote it.
+    """
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
     reader = _Reader(rulebook, document)
@@ -152,7 +158,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         parameters[name] = value
 
     events: List[Event] = []
-    for index, body in enumerate(data.get("events") or ()):
+    for position, body in enumerate(data.get("events") or ()):
+        index = event_indices[position] if event_indices is not None else position
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
         if date < rulebook.effective_from:

@@ -506,7 +506,9 @@ class _Evaluation:
 
 
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                  positions=None, trace: bool = True) -> Dict[str, Any]:
-    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
-    typed = read_case(rulebook, case, source=source, positions=positions)
+                  positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
+    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
+
+    ``event_indices``: see :func:`engine.evaluate.ledger.read_case`."""
+    typed = read_case(rulebook, case, source=source, positions=positions, event_indices=event_indices)
     return _Evaluation(rulebook, typed, trace).run()
