@@ -72,7 +72,7 @@ def describe_rulebook(id_or_path: str) -> str:
             f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
             f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations"
             + (f", {len(rb.obligations)} obligations" if rb.obligations else "")
-            + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else ""
+            + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else "")
             + (f", attribution: {len(rb.attribution.rows)} rows in {len(rb.attribution.groups)} groups"
                if rb.attribution is not None else ""))
 
