@@ -90,3 +90,18 @@ def rulebook_index() -> List[Dict[str, Any]]:
                      "effective_from": rb.effective_from.isoformat(),
                      "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
     return rows
+
+
+def deadline(id_or_path: str, kind: str, start: Any) -> Dict[str, Any]:
+    """The deadline of ``kind`` counted from ``start`` (date or YYYY-MM-DD) in a rulebook.
+
+    Returns ``{deadline, kind, article, from, text, rulebook, …}`` (``yibao deadline --json``).
+    A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
+    the kinds it does.
+    """
+    return load_rulebook(id_or_path).deadline(kind, start).to_dict()
+
+
+def deadline_kinds(id_or_path: str) -> List[str]:
+    """The deadline kinds a rulebook defines, in its order."""
+    return list(load_rulebook(id_or_path).deadlines)

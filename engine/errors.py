@@ -133,3 +133,7 @@ class CalendarError(YibaoError):
 
 class OrgError(YibaoError):
     """An organisation structure is not valid (attribution)."""
+
+
+class DeadlineError(YibaoError):
+    """A deadline was asked for that the rulebook does not define, or from a date that is not one."""
