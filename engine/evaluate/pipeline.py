@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..calendar import add_months, add_years
 from ..rulebook.model import Consequence, Rulebook
-from .ledger import Case, ClaimEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
+from .ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, RepairEvent, RestorationEvent, ScoreEvent,
+                     read_case)
 
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -68,7 +69,9 @@ class _Evaluation:
         self.claims: List[Dict[str, Any]] = []
         self.restorations: List[Dict[str, Any]] = []
         self.sanction: Optional[_Sanction] = None
-        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None}]
+        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None, "phase": "normal"}]
+        self.appeal_plan = None          # set by evaluate_case (engine/evaluate/appeals.py)
+        self.appeals: List[Dict[str, Any]] = []
         params = case.parameters
         self.single_scope = params.get("single_score_scope", "event")
         self.after_term = params.get("after_term", "normal")
@@ -125,6 +128,11 @@ class _Evaluation:
     def score(self, event: ScoreEvent) -> None:
         rulebook = self.rulebook
         situation = event.situation
+        if event.amended_by is not None:
+            self.note("appeal", event.index, "appeal_result", self._appeal_article(),
+                      f"this decision is the one amended by the appeal result events[{event.amended_by}]: "
+                      f"{event.original_points} → {event.points} points; the year and the status are re-run "
+                      f"from here ({event.date}); the decision first made is in appeals[].original_decision")
         key = (event.inspection, event.behaviour)
         before = self.behaviour_max.get(key, 0)
         counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
@@ -183,6 +191,9 @@ class _Evaluation:
             "articles": [situation.legal.article] + ([rule.legal.article] if rule else []),
             "rules": [rule.id] if rule else [],
         }
+        if event.amended_by is not None:
+            decision["amended_by"] = event.amended_by
+            decision["original_points"] = event.original_points
         if self.rulebook.scoring_model == "deduct" and self.rulebook.allowance is not None:
             decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
         index = len(self.decisions)
@@ -377,13 +388,46 @@ class _Evaluation:
 
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
-        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore}
+        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore,
+                    "appeal": self.appeal, "appeal_result": self.appeal_result}
         for event in self.case.events:
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
         self.advance(as_of)
-        return self.result()
+        result = self.result()
+        result["appeals"] = self.appeals
+        if self.appeal_plan is not None:
+            result["warnings"].extend(self.appeal_plan.warnings)
+        return result
+
+    # -- appeals (the plan is made before the run: engine/evaluate/appeals.py) ----------------------
+    def _appeal_article(self) -> Optional[str]:
+        rule = self.rulebook.deadlines.get("appeal")
+        return rule.legal.article if rule else None
+
+    def appeal(self, event: AppealEvent) -> None:
+        record = self.appeal_plan.records[event.index] if self.appeal_plan else None
+        if record is None:
+            return
+        self.appeals.append(record)
+        self.note("appeal", event.index, "appeal", record["article"],
+                  f"appeal against the decision of events[{record['contests']}] ({record['decision_date']}): "
+                  f"{record['reason']}"
+                  + (f"; verification due by {record['verification_due']} ({record['verification_article']})"
+                     if record["verification_due"] else ""))
+
+    def appeal_result(self, event: AppealResultEvent) -> None:
+        record = self.appeal_plan.records.get(event.appeal) if self.appeal_plan else None
+        if record is None or record["result"] is None:
+            return
+        outcome = record["result"]
+        detail = f"appeal result for events[{event.appeal}]: {outcome['reason']}"
+        if outcome["verification_late"]:
+            detail += (f"; the verification concluded after its deadline {record['verification_due']} "
+                       f"({record['verification_article']}) — the result still stands")
+        rule = self.rulebook.deadlines.get("verification")
+        self.note("appeal", event.index, "appeal_result", rule.legal.article if rule else record["article"], detail)
 
     def status_on(self, day: _dt.date) -> Dict[str, Any]:
         current = self.periods[0]
@@ -445,5 +489,10 @@ class _Evaluation:
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
                   positions=None, trace: bool = True) -> Dict[str, Any]:
     """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
+    from .appeals import plan_appeals
+
     typed = read_case(rulebook, case, source=source, positions=positions)
-    return _Evaluation(rulebook, typed, trace).run()
+    plan = plan_appeals(rulebook, typed)  # may replace amended scores in typed.events
+    evaluation = _Evaluation(rulebook, typed, trace)
+    evaluation.appeal_plan = plan
+    return evaluation.run()
