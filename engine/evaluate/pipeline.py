@@ -97,6 +97,7 @@ class _Evaluation:
 
     def advance(self, day: _dt.date) -> None:
         """Let time pass to ``day``: a suspension term that ended before it moves on."""
+        self._ban_runs_out(day)
         sanction = self.sanction
         if sanction is None or sanction.state != "suspended" or day <= sanction.until:
             return
@@ -105,15 +106,36 @@ class _Evaluation:
             return
         after = sanction.until + _ONE_DAY
         if self.after_term == "normal":
-            self._enter("normal", after, None)
+            self._enter("normal", after, None, phase="normal", reading="after_term=normal")
             self.note("status", None, "after_term", None,
                       f"suspension term ended {sanction.until}; status normal from {after} (reading after_term=normal)")
             self.sanction = None
         else:
-            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until))
+            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until),
+                        phase="awaiting_restoration", reading="after_term=awaiting_restoration",
+                        decision=sanction.decision)
             self.note("status", None, "after_term", None,
                       f"suspension term ended {sanction.until}; status stays suspended until a restoration "
                       "evaluation is passed (reading after_term=awaiting_restoration)")
+
+    def _ban_runs_out(self, day: _dt.date) -> None:
+        """A termination whose re-registration ban ended before ``day``: still terminated, may re-register.
+
+        第二十四条 “终止资格恢复的，需重新作出承诺和登记备案”: the end of the ban does not restore
+        anything by itself; a passed restoration (re-registration) event does.
+        """
+        sanction = self.sanction
+        if sanction is None or sanction.state != "terminated" or day <= sanction.until:
+            return
+        last = self.periods[-1]
+        if last.get("phase") != "banned":
+            return
+        after = sanction.until + _ONE_DAY
+        self._enter("terminated", after, None, ban_until=_iso(sanction.until), phase="ban_over",
+                    decision=sanction.decision)
+        self.note("status", None, "ban_over", None,
+                  f"re-registration ban ended {sanction.until}; still terminated from {after} until a "
+                  "restoration (re-registration) is passed")
 
     def state_now(self) -> str:
         return self.periods[-1]["state"]
@@ -235,11 +257,13 @@ class _Evaluation:
                       f"a suspension during a running term (reading {self.overlap}): suspended until {until}")
             return
         self.sanction = _Sanction("suspended", day, until, index, single)
-        self._enter("suspended", day, until)
+        self._enter("suspended", day, until, phase="term", decision=index, article=rule.legal.article)
         self.note("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
 
     def terminate(self, index: int, day: _dt.date, until: _dt.date, single: int, rule: Consequence) -> None:
         current = self.sanction
+        if current is not None and current.state == "terminated" and self.periods[-1].get("phase") == "ban_over":
+            current = self.sanction = None  # a new ban starts afresh below
         if current is not None and current.state == "terminated":
             if until > current.until:
                 current.until = until
@@ -249,7 +273,8 @@ class _Evaluation:
             self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
             return
         self.sanction = _Sanction("terminated", day, until, index, single)
-        self._enter("terminated", day, None, ban_until=_iso(until))
+        self._enter("terminated", day, None, ban_until=_iso(until), phase="banned", decision=index,
+                    article=rule.legal.article)
         self.note("status", None, rule.id, rule.legal.article,
                   f"terminated from {day}; no re-registration until {until} ({rule.ban_years} year ban)")
 
@@ -382,7 +407,8 @@ class _Evaluation:
             return
         record["accepted"] = True
         self.sanction = None
-        self._enter("normal", event.date, None)
+        self._enter("normal", event.date, None, phase="normal", restored_by=event.index,
+                    article=record["article"])
         self.note("restoration", event.index, "restoration", record["article"],
                   f"restored: {state} → normal from {event.date}")
 
@@ -440,7 +466,7 @@ class _Evaluation:
             until = current.get("term_until") or _iso(current["until"])
         elif state == "terminated":
             until = current.get("ban_until")
-        status = {"as_of": _iso(day), "state": state, "until": until}
+        status = {"as_of": _iso(day), "state": state, "until": until, "phase": current.get("phase", state)}
         if current.get("awaiting_restoration"):
             status["awaiting_restoration"] = True
         return status
