@@ -61,6 +61,7 @@ class RestorationEvent:
     date: _dt.date
     passed: bool
     kind: str = "restoration"
+    applied: Optional[_dt.date] = None    # the day the agency received the application, when known
 
 
 @dataclass(slots=True)
@@ -188,7 +189,13 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         elif kind == "claim":
             events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
         elif kind == "restoration":
-            events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
+            restoration = RestorationEvent(index, date, bool(body.get("passed", True)))
+            if body.get("applied") is not None:
+                restoration.applied = reader.date(body["applied"], "events", index, "applied")
+                if restoration.applied > date:
+                    raise reader.error(f"an application received {restoration.applied} cannot be evaluated on "
+                                       f"{date}, before it", "events", index, "applied")
+            events.append(restoration)
         elif kind in ("appeal", "appeal_result"):
             events.append(_appeal_placeholder(reader, index, date, body))
     _link_appeals(reader, events, data.get("events") or ())

@@ -391,6 +391,8 @@ class _Evaluation:
                                   "accepted": False, "state_before": state, "reason": None,
                                   "article": restoration.legal.article if restoration else None}
         self.restorations.append(record)
+        if self._restoration_application(event, record, sanction):
+            return
         if sanction is None or state == "normal":
             record["reason"] = "status is normal: nothing to restore"
             self.note("restoration", event.index, None, record["article"], record["reason"])
@@ -411,6 +413,41 @@ class _Evaluation:
                     article=record["article"])
         self.note("restoration", event.index, "restoration", record["article"],
                   f"restored: {state} → normal from {event.date}")
+
+    def _restoration_application(self, event: RestorationEvent, record: Dict[str, Any],
+                                 sanction: Optional[_Sanction]) -> bool:
+        """Deadlines around a restoration application; True when the application is refused as too early.
+
+        ``restoration_request`` (e.g. 辽宁 第三十一条 “可于期满前15个工作日提出”, bound earliest, from the
+        term's last day): an application before that day is refused. ``restoration`` (内蒙古 第二十四条
+        “收到申请后，10个工作日内进行评估”): the evaluation is due by then; a late one binds the agency,
+        not the person, so it is only noted.
+        """
+        if event.applied is None:
+            return False
+        deadlines = self.rulebook.deadlines
+        record["applied"] = _iso(event.applied)
+        request = deadlines.get("restoration_request")
+        if request is not None and sanction is not None:
+            earliest = self.rulebook.deadline("restoration_request", sanction.until).deadline
+            record["earliest_application"] = _iso(earliest)
+            if request.bound == "earliest" and event.applied < earliest:
+                record["reason"] = (f"application received {event.applied}, before the earliest day {earliest} "
+                                    f"({request.expression.text} from the term's last day {sanction.until}; "
+                                    f"{request.legal.article})")
+                self.note("restoration", event.index, "restoration_request", request.legal.article, record["reason"])
+                return True
+        rule = deadlines.get("restoration")
+        if rule is not None:
+            due = self.rulebook.deadline("restoration", event.applied).deadline
+            record["evaluation_due"] = _iso(due)
+            late = event.date > due
+            record["evaluation_late"] = late
+            self.note("restoration", event.index, "restoration", rule.legal.article,
+                      f"application received {event.applied}: evaluation due by {due} ({rule.expression.text}, "
+                      f"{rule.legal.article})" + (f"; concluded {event.date}, late — the result still stands"
+                                                  if late else ""))
+        return False
 
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
