@@ -58,7 +58,7 @@ def compute_deadline(rulebook: Rulebook, kind: str, start: Any) -> DeadlineResul
         raise unknown_kind(rulebook, kind)
     day = _as_date(start)
     try:
-        computed = rule.expression.fn({"from": day})
+        computed = rule.expression({"from": day})
     except CalendarError as error:
         # Point at the rulebook: that is where the missing year's overrides go.
         raise CalendarError(f"{error.message} (calendar.overrides and calendar.complete_years in "
