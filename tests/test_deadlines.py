@@ -112,10 +112,17 @@ def test_verification_across_national_day(inner_mongolia):
     assert inner_mongolia.deadline("verification", d("2025-09-30")).deadline == d("2025-11-04")
 
 
-def test_restoration_across_spring_festival_2025(inner_mongolia):
+def test_restoration_across_spring_festival_2025(liaoning_like):
+    # Inner Mongolia took effect 2025-03-01, after this Spring Festival: the Liaoning-shaped rulebook.
     # From Fri 2025-01-24: 1-26 (调休 Sun, 1), 1-27 (2), [1-28..2-4 off], 2-5, 2-6, 2-7 (5),
     # 2-8 (调休 Sat, 6), 2-10, 2-11, 2-12, 2-13 (10).
-    assert inner_mongolia.deadline("restoration", "2025-01-24").deadline == d("2025-02-13")
+    assert liaoning_like.deadline("restoration", "2025-01-24").deadline == d("2025-02-13")
+
+
+def test_restoration_across_spring_festival_2026(inner_mongolia):
+    # From Fri 2026-02-13: 2-14 (调休 Sat, 1), [2-15..2-23 off], 2-24..2-27 (5), 2-28 (调休 Sat, 6),
+    # 3-2, 3-3, 3-4, 3-5 (10).
+    assert inner_mongolia.deadline("restoration", "2026-02-13").deadline == d("2026-03-05")
 
 
 def test_record_update_across_spring_festival_2026(inner_mongolia):
@@ -272,3 +279,8 @@ def test_cli_deadline_errors_exit_2():
     assert "did you mean 'restoration'" in run.stderr and len(run.stderr.strip().splitlines()) == 1
     run = yibao("deadline", "inner-mongolia", "appeal", "2027-03-01")
     assert run.returncode == 2 and "no holiday data for 2027; add a calendar override" in run.stderr
+
+
+def test_from_date_before_the_rulebook_took_effect(inner_mongolia):
+    with pytest.raises(DeadlineError, match="before inner-mongolia took effect on 2025-03-01"):
+        inner_mongolia.deadline("appeal", "2025-02-28")

@@ -57,6 +57,13 @@ def compute_deadline(rulebook: Rulebook, kind: str, start: Any) -> DeadlineResul
     if rule is None:
         raise unknown_kind(rulebook, kind)
     day = _as_date(start)
+    # A time limit of this document starts from an act under it: not before it took effect.
+    if day < rulebook.effective_from:
+        raise DeadlineError(f"{day} is before {rulebook.id} took effect on {rulebook.effective_from}",
+                            Location(field="from"))
+    if rulebook.effective_until is not None and day > rulebook.effective_until:
+        raise DeadlineError(f"{day} is after {rulebook.id} ceased to apply on {rulebook.effective_until}",
+                            Location(field="from"))
     try:
         computed = rule.expression({"from": day})
     except CalendarError as error:
