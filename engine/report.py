@@ -54,6 +54,9 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
                      f"{' ' + d['responsibility'] if d.get('responsibility') else ''}, {d['points']} pts"
                      f" (counted {d['counted_points']}, single {d['single']}, year total {d['year_total']})")
         lines.append(f"      → {_action(d)}    [{', '.join(d['articles'])}]")
+        if d.get("amended_by") is not None:
+            lines.append(f"      (amended on appeal by event {d['amended_by']}: originally {d['original_points']} pts; "
+                         "re-run from this decision)")
     if result["repairs"]:
         lines.append("")
         lines.append("记分修复 repairs:")
@@ -116,7 +119,8 @@ def _appeal_lines(result: Dict[str, Any]) -> List[str]:
         return []
     lines = ["", "异议申诉 appeals:"]
     for a in appeals:
-        verdict = "in time" if a["timely"] else f"refused: late (deadline {a['deadline']})"
+        verdict = (("in time" + (f" (deadline {a['deadline']})" if a.get("deadline") else ""))
+                   if a["timely"] else f"refused: late (deadline {a['deadline']})")
         lines.append(f"  {a['date']}  event {a['event']}: against event {a['contests']} ({a['decision_date']}) — "
                      f"{verdict}    [{a.get('article') or ''}]")
         outcome = a.get("result")

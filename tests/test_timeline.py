@@ -166,3 +166,19 @@ def test_late_appeal_in_the_cli_report(tmp_path):
     assert run.returncode == 0, run.stderr
     assert "refused: late (deadline 2025-10-17)" in run.stdout
     assert "状态时间线 status timeline:" in run.stdout
+
+
+def test_appeal_example_follows_the_schemas():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from engine.rulebook.schema import load_schema
+    from engine.rulebook.yamlpos import load_yaml_file
+
+    case = load_yaml_file(str(Path(__file__).resolve().parent.parent / "examples" / "inner-mongolia-appeal.yaml")).data
+    jsonschema.validate(case, load_schema("case"))
+    result = RULEBOOK.evaluate(case)
+    jsonschema.validate(json.loads(json.dumps(result)), load_schema("result"))
+    assert result["decisions"][1]["amended_by"] == 4
