@@ -284,3 +284,34 @@ def test_cli_deadline_errors_exit_2():
 def test_from_date_before_the_rulebook_took_effect(inner_mongolia):
     with pytest.raises(DeadlineError, match="before inner-mongolia took effect on 2025-03-01"):
         inner_mongolia.deadline("appeal", "2025-02-28")
+
+
+# --- Properties: backwards mirrors forwards ---------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from engine.calendar import RulebookCalendar, WorkCalendar, Duration, subtract_workdays  # noqa: E402
+
+_CAL = WorkCalendar()
+_days = st.dates(min_value=date(2024, 1, 10), max_value=date(2026, 11, 30))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_days, st.integers(1, 25))
+def test_backwards_mirrors_forwards(day, n):
+    later = _CAL.add_workdays(day, n)
+    assert _CAL.is_workday(later) and _CAL.workdays_between(day, later) == n
+    back = subtract_workdays(_CAL, later, n)
+    assert _CAL.is_workday(back) and back <= day
+    # back is the first working day from which `later` is the n-th: day itself when it is one
+    assert back == day if _CAL.is_workday(day) else _CAL.add_workdays(back, n) == later
+
+
+@settings(max_examples=200, deadline=None)
+@given(_days, st.integers(1, 25))
+def test_shift_signs(day, n):
+    spec = RulebookCalendar(_CAL)
+    assert spec.shift(day, Duration(n, "workdays"), 1) == _CAL.add_workdays(day, n)
+    assert spec.shift(day, Duration(n, "workdays"), -1) == subtract_workdays(_CAL, day, n)
+    assert spec.shift(day, Duration(n, "days"), -1) == day - (date(2000, 1, 1 + n) - date(2000, 1, 1))

@@ -182,3 +182,10 @@ def test_appeal_example_follows_the_schemas():
     result = RULEBOOK.evaluate(case)
     jsonschema.validate(json.loads(json.dumps(result)), load_schema("result"))
     assert result["decisions"][1]["amended_by"] == 4
+
+
+def test_verification_overdue_without_result_is_a_warning():
+    result = evaluate({"kind": "appeal", "date": "2025-10-09", "contests": 0}, as_of="2025-11-06")
+    assert any("verification was due by 2025-11-05" in w for w in result["warnings"])
+    result = evaluate({"kind": "appeal", "date": "2025-10-09", "contests": 0}, as_of="2025-11-05")
+    assert not any("verification" in w for w in result["warnings"])

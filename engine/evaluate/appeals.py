@@ -120,6 +120,11 @@ def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
             outcome["reason"] = (f"amended: events[{contested}] {outcome['points_before']} → {amended.points} points; "
                                  f"year {amended.date.year} and status re-run from {amended.date}")
 
+    for record in plan.records.values():
+        due = record["verification_due"]
+        if record["accepted"] and record["result"] is None and due and due < case.as_of.isoformat():
+            plan.warnings.append(f"appeal events[{record['event']}]: no result, and its verification was due by "
+                                 f"{due} ({record['verification_article']})")
     if plan.amended or plan.revoked:
         _attach_original_decisions(rulebook, original_case, plan)
     return plan
