@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import CaseError, Location, did_you_mean
 from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
@@ -146,8 +146,14 @@ class _Reader:
 
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
-              positions: Optional[Dict[Tuple, Mark]] = None) -> Case:
-    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case."""
+              positions: Optional[Dict[Tuple, Mark]] = None,
+              event_indices: Optional[Sequence[int]] = None) -> Case:
+    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
+
+    ``event_indices`` (optional) gives each event its index in an enclosing case it was taken from
+    (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
+    and errors name the event as the user wrote it.
+    """
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
     reader = _Reader(rulebook, document)
@@ -181,7 +187,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         parameters[name] = value
 
     events: List[Event] = []
-    for index, body in enumerate(data.get("events") or ()):
+    for position, body in enumerate(data.get("events") or ()):
+        index = event_indices[position] if event_indices is not None else position
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
         if date < rulebook.effective_from:
@@ -215,7 +222,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             events.append(_obligation(reader, index, date, body))
         elif kind in ("appeal", "appeal_result"):
             events.append(_appeal_placeholder(reader, index, date, body))
-    _link_appeals(reader, events, data.get("events") or ())
+    _link_appeals(reader, events, {(event_indices[p] if event_indices is not None else p): body
+                                   for p, body in enumerate(data.get("events") or ())})
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
 
@@ -373,8 +381,11 @@ def _appeal_placeholder(reader: _Reader, index: int, date: _dt.date, body: Mappi
     return AppealResultEvent(index, date, int(body["appeal"]), body["outcome"], None)
 
 
-def _link_appeals(reader: _Reader, events: List[Event], bodies: Any) -> None:
-    """Resolve ``contests`` and ``appeal`` references and build amended scores (file order = index)."""
+def _link_appeals(reader: _Reader, events: List[Event], bodies: Mapping[int, Any]) -> None:
+    """Resolve ``contests`` and ``appeal`` references and build amended scores.
+
+    ``bodies`` maps each event's index (as the user wrote the case) to its raw body.
+    """
     by_index = {event.index: event for event in events}
     refs = {event.ref: event.index for event in events if isinstance(event, ScoreEvent) and event.ref}
     results_of: Dict[int, int] = {}

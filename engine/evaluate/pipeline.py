@@ -612,11 +612,13 @@ class _Evaluation:
 
 
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                  positions=None, trace: bool = True) -> Dict[str, Any]:
-    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
+                  positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
+    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
+
+    ``event_indices``: see :func:`engine.evaluate.ledger.read_case`."""
     from .appeals import plan_appeals
 
-    typed = read_case(rulebook, case, source=source, positions=positions)
+    typed = read_case(rulebook, case, source=source, positions=positions, event_indices=event_indices)
     plan = plan_appeals(rulebook, typed)  # may replace amended scores in typed.events
     evaluation = _Evaluation(rulebook, typed, trace)
     evaluation.appeal_plan = plan
