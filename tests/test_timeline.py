@@ -189,3 +189,16 @@ def test_verification_overdue_without_result_is_a_warning():
     assert any("verification was due by 2025-11-05" in w for w in result["warnings"])
     result = evaluate({"kind": "appeal", "date": "2025-10-09", "contests": 0}, as_of="2025-11-05")
     assert not any("verification" in w for w in result["warnings"])
+
+
+def test_appeal_references_use_the_enclosing_case_indices():
+    """One person's events taken out of a larger case keep their indices (engine/attribution/feed.py)."""
+    from engine.evaluate.pipeline import evaluate_case
+
+    case = {"rulebook": "inner-mongolia", "as_of": "2025-12-31", "person": {"id": "P", "role": "physician"},
+            "events": [*BASE, {"kind": "appeal", "date": "2025-10-09", "contests": 5},
+                       {"kind": "appeal_result", "date": "2025-10-20", "appeal": 9, "outcome": "amended",
+                        "responsibility": "general"}]}
+    result = evaluate_case(RULEBOOK, case, event_indices=[5, 9, 12])
+    assert result["decisions"][0]["event"] == 5 and result["decisions"][0]["amended_by"] == 12
+    assert result["appeals"][0]["contests"] == 5
