@@ -70,7 +70,11 @@ def describe_rulebook(id_or_path: str) -> str:
     ways = len(rb.repair.ways) if rb.repair else 0
     return (f"{rb.id} ({rb.document}), in force from {rb.effective_from}: {len(rb.situations)} situations in "
             f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
-            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations")
+            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations"
+            + (f", {len(rb.obligations)} obligations" if rb.obligations else "")
+            + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else "")
+            + (f", attribution: {len(rb.attribution.rows)} rows in {len(rb.attribution.groups)} groups"
+               if rb.attribution is not None else ""))
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:
@@ -90,6 +94,78 @@ def rulebook_index() -> List[Dict[str, Any]]:
                      "effective_from": rb.effective_from.isoformat(),
                      "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
     return rows
+
+
+def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
+    """The deadline of ``kind`` counted from ``start`` (date or YYYY-MM-DD) in a rulebook.
+
+    ``id_or_path`` is an id, a path or a compiled :class:`Rulebook`.
+    Returns ``{deadline, kind, article, from, text, rulebook, …}`` (``yibao deadline --json``).
+    A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
+    the kinds it does.
+    """
+    from .errors import DeadlineError
+
+    rulebook = _rulebook_of(None, id_or_path)
+    if not isinstance(kind, str):
+        raise DeadlineError(f"a deadline kind is a name such as 'appeal', got {kind!r}; {rulebook.id} defines "
+                            f"{', '.join(rulebook.deadlines) or 'none'}", Location(field="kind"))
+    return rulebook.deadline(kind, start).to_dict()
+
+
+def deadline_kinds(id_or_path: str) -> List[str]:
+    """The deadline kinds a rulebook defines, in its order."""
+    return list(load_rulebook(id_or_path).deadlines)
+
+
+def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None, trace: bool = True,
+                         source: Optional[str] = None, positions=None) -> Dict[str, Any]:
+    """Evaluate an institution case (its staff in one year) against the rulebook's ``institution_rules``.
+
+    See :mod:`engine.evaluate.institution` and ``schemas/institution-case.schema.json``.
+    """
+    from .evaluate.institution import evaluate_institution as _evaluate
+
+    rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
+    if not rulebook_id:
+        raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))
+    return _evaluate(load_rulebook(str(rulebook_id)), case, source=source, positions=positions, trace=trace)
+
+
+def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
+    """Evaluate the institution case file at ``path`` (YAML or JSON); errors point into that file."""
+    document = load_yaml_file(path)
+    data = document.data
+    if not isinstance(data, dict):
+        raise CaseError("an institution case must be a mapping with rulebook, as_of, institution and staff",
+                        Location(path, 1, 1))
+    try:
+        return evaluate_institution(data, rulebook=rulebook, trace=trace, source=path, positions=document.positions)
+    except YibaoError as error:
+        if error.location.field == "rulebook" and error.location.file is None:
+            error.location = document.location(("rulebook",))
+        raise
+
+
+def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:
+    """Attribute responsibility for the finding in the case file at ``path`` (``yibao attribute``):
+    which annex row, who was involved, and the organisation (``org:`` or ``org_file:``, relative to
+    the case file). Errors point into the case (or organisation) file."""
+    document = load_yaml_file(path)
+    data = document.data
+    if not isinstance(data, dict):
+        raise CaseError("an attribution case must be a mapping with rulebook, violation, involved and org",
+                        Location(path, 1, 1))
+    rulebook_id = rulebook or data.get("rulebook")
+    if not rulebook_id:
+        raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
+    try:
+        compiled = load_rulebook(str(rulebook_id))
+    except Exception as error:
+        if hasattr(error, "location") and error.location.field == "rulebook":  # unknown id: point into the case
+            error.location = document.location(("rulebook",))
+        raise
+    return compiled.attribute(data, source=path, positions=document.positions)
 
 
 # -- the embedding API (issue 8): one function per operation, used by the service and batch faces --
@@ -124,30 +200,12 @@ def can_settle(case: Mapping[str, Any], date: Any, emergency: bool = False, *, r
     return _rulebook_of(case, rulebook).can_settle(case, date, emergency)
 
 
-def _delegate(rulebook: Rulebook, operation: str) -> Callable[..., Any]:
-    """The rulebook's method ``operation``, or NotSupported when this build has none yet.
-
-    Attribution and deadlines are methods of :class:`Rulebook` added by their own work; the API
-    functions below are stable names for them so that faces never probe the model themselves.
-    """
-    method = getattr(type(rulebook), operation, None)
-    if method is None:
-        raise NotSupported(f"this build of the engine has no {operation} yet (Rulebook.{operation} is missing)",
-                           Location(field=operation))
-    return method.__get__(rulebook)
-
-
 def attribute(case: Mapping[str, Any], *, rulebook: Any = None) -> Dict[str, Any]:
-    """Who bears which responsibility for a violation (``yibao attribute --json``): ``Rulebook.attribute(case)``."""
-    return _delegate(_rulebook_of(case, rulebook), "attribute")(case)
+    """Who bears which responsibility for one finding (``yibao attribute --json``): ``Rulebook.attribute(case)``.
 
-
-def deadline(rulebook: Any, kind: str, date: Any) -> Dict[str, Any]:
-    """The deadline of ``kind`` (appeal, verification, …) counted from ``date``: ``Rulebook.deadline(kind, date)``.
-
-    ``rulebook`` is an id, a path or a compiled :class:`Rulebook`.
+    The case is a dict (docs/contract.md, attribution); its organisation comes inline (``org:``).
     """
-    return _delegate(_rulebook_of(None, rulebook), "deadline")(kind, date)
+    return _rulebook_of(case, rulebook).attribute(case)
 
 
 def rulebook_summary(id_or_path: Any) -> Dict[str, Any]:

@@ -140,3 +140,12 @@ class NotSupported(YibaoError):
 
     Services answer it with HTTP 501; it is not bad input.
     """
+
+
+class DeadlineError(YibaoError):
+    """A deadline was asked for that the rulebook does not define, or from a date that is not one."""
+
+
+class AttributionError(CaseError):
+    """Responsibility cannot be attributed: the rulebook has no attribution table, the row is
+    unknown, or the table does not cover the case (the engine does not guess)."""

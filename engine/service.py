@@ -6,8 +6,8 @@ when the application is created, and requests are answered from those compiled r
 =================================================  =====================================================
 ``POST /v1/evaluate[?trace=false]``                a case (docs/contract.md) → the result of ``yibao evaluate --json``
 ``POST /v1/can-settle``                            ``{case, date, emergency}`` → ``{settled, state, article, reason, …}``
-``POST /v1/attribute``                             an attribution case → ``yibao attribute --json`` (501 until attribution is in)
-``GET /v1/deadline/{rulebook}/{kind}/{date}``      → ``{deadline, kind, article, …}`` (501 until deadlines are in)
+``POST /v1/attribute``                             an attribution case (organisation inline) → ``yibao attribute --json``
+``GET /v1/deadline/{rulebook}/{kind}/{date}``      → ``yibao deadline --json``: ``{deadline, kind, article, …}``
 ``GET /v1/rulebooks``, ``GET /v1/rulebooks/{id}``  the rulebooks served, and one described
 ``GET /healthz``                                   liveness: ``{"status": "ok", "rulebooks": [...]}``
 ``GET /openapi.json``                              the OpenAPI 3.1 document, with the JSON Schemas of ``schemas/``
@@ -117,7 +117,7 @@ def schema_components() -> Dict[str, Any]:
         "type": "object", "required": ["id", "document", "title", "effective_from"],
         "properties": {"id": {"type": "string"}, "document": {"type": "string"}, "title": {"type": "string"},
                        "effective_from": {"type": "string"}, "effective_until": {"type": ["string", "null"]}}}
-    components.setdefault("Attribution", {"type": "object", "description": "see `yibao attribute --json`"})
+    components.setdefault("AttributionResult", {"type": "object", "description": "see `yibao attribute --json`"})
     components.setdefault("AttributionCase", {"type": "object", "description": "see `yibao attribute`"})
     components.setdefault("Deadline", {"type": "object", "required": ["deadline", "kind", "article"],
                                        "properties": {"deadline": {"type": "string"}, "kind": {"type": "string"},
@@ -195,6 +195,12 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
         except json.JSONDecodeError as error:
             raise api.CaseError(f"invalid JSON: {error.msg}", Location(REQUEST, error.lineno, error.colno)) from None
 
+    def no_files(data: Any, what: str) -> None:
+        """A request may not make the server read its files: the organisation comes inline."""
+        if isinstance(data, dict) and "org_file" in data:
+            raise api.CaseError(f"org_file is not accepted over HTTP; send the organisation inline as 'org' ({what})",
+                                Location(REQUEST, field="org_file"))
+
     def located(call, text: str, data: Any, path_prefix: tuple = ()):
         """Run ``call(data, positions)``; on an engine error, run it again with the body's positions
         so that the error names its line and column in the request, as the CLI does for a file."""
@@ -248,13 +254,14 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
             if not isinstance(data, dict):
                 raise api.CaseError("a case must be a JSON object with rulebook, as_of, person and events",
                                     Location(REQUEST, 1, 1))
+            no_files(data, "case")
             rulebook = rulebook_for(data.get("rulebook"))
             return located(lambda d, p: rulebook.evaluate(d, source=REQUEST if p else None, positions=p, trace=trace),
                            text, data)
         return await answer_body(request, run)
 
     @app.post("/v1/can-settle", openapi_extra={**_body("CanSettleRequest"),
-                                               "responses": _responses("CanSettle", 413, 422)},
+                                               "responses": _responses("CanSettle", 413, 422, 501)},
               summary="Would a claim on a date be settled? (status on that date + settlement rules)")
     async def can_settle(request: Request) -> Response:
         def run(text: str, data: Any) -> Dict[str, Any]:
@@ -264,6 +271,7 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
             if extra:
                 raise api.CaseError(f"unknown field '{extra[0]}'; expected case, date, emergency", Location(REQUEST, field=extra[0]))
             case = data["case"]
+            no_files(case, "case")
             rulebook = rulebook_for(case.get("rulebook"))
             # Validate the case with positions first (located errors), then ask.
             located(lambda d, p: rulebook.evaluate(d, source=REQUEST if p else None, positions=p, trace=False),
@@ -272,16 +280,18 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
         return await answer_body(request, run)
 
     @app.post("/v1/attribute", openapi_extra={**_body("AttributionCase"),
-                                              "responses": _responses("Attribution", 413, 422, 501)},
+                                              "responses": _responses("AttributionResult", 413, 422)},
               summary="Who bears which responsibility (the result of `yibao attribute --json`)")
     async def attribute(request: Request) -> Response:
         def run(text: str, data: Any) -> Dict[str, Any]:
             if not isinstance(data, dict):
                 raise api.CaseError("an attribution case must be a JSON object", Location(REQUEST, 1, 1))
-            return api.attribute(data, rulebook=rulebook_for(data.get("rulebook")))
+            no_files(data, "attribution case")
+            rulebook = rulebook_for(data.get("rulebook"))
+            return located(lambda d, p: rulebook.attribute(d, source=REQUEST if p else None, positions=p), text, data)
         return await answer_body(request, run)
 
-    @app.get("/v1/deadline/{rulebook}/{kind}/{date}", responses=_responses("Deadline", 404, 422, 501),
+    @app.get("/v1/deadline/{rulebook}/{kind}/{date}", responses=_responses("Deadline", 404, 422),
              summary="The deadline of a kind (appeal, verification, …) counted from a date")
     async def deadline(rulebook: str, kind: str, date: str) -> Response:
         if rulebook not in compiled:

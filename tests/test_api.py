@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.errors import CaseError, NotSupported, RulebookNotFound, YibaoError
+from engine.errors import CaseError, RulebookNotFound, YibaoError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "inner-mongolia-case.yaml"
@@ -110,20 +110,15 @@ def test_can_settle_agrees_with_a_claim_event_in_the_case():
         assert (answer["settled"], answer["state"], answer["article"]) == (claim["settled"], claim["state"], claim["article"])
 
 
-def test_attribute_and_deadline_delegate_or_say_not_supported():
+def test_attribute_and_deadline_through_the_api():
     rulebook = engine.load_rulebook("inner-mongolia")
-    for call in (lambda: engine.deadline("inner-mongolia", "appeal", "2025-09-28"),
-                 lambda: engine.attribute({"rulebook": "inner-mongolia", "violation": 1, "involved": ["D1"]})):
-        try:
-            answer = call()
-        except NotSupported as error:  # the method is not in this build yet
-            assert "no " in error.message
-        except YibaoError:
-            pass  # present, and the input above was refused with an engine error
-        else:
-            assert isinstance(answer, dict)
-    if hasattr(type(rulebook), "deadline"):  # merged: issue 6's example must come through the API
-        assert engine.deadline(rulebook, "appeal", "2025-09-28")["deadline"] == "2025-10-17"
+    answer = engine.deadline("inner-mongolia", "appeal", "2025-09-28")    # issue 6's example
+    assert answer["deadline"] == "2025-10-17" and answer == engine.deadline(rulebook, "appeal", "2025-09-28")
+    case = yaml.safe_load((ROOT / "examples" / "inner-mongolia-attribution.yaml").read_text(encoding="utf-8"))
+    case["org"] = yaml.safe_load((ROOT / "examples" / case.pop("org_file")).read_text(encoding="utf-8"))
+    result = engine.attribute(case)
+    assert {a["person"] for a in result["assignments"]} >= {"D1", "D6", "U1"}
+    assert result == rulebook.attribute(case)
 
 
 def test_unknown_rulebook_is_an_engine_error():
@@ -200,3 +195,12 @@ def test_the_fast_schema_check_never_accepts_what_jsonschema_refuses(case):
     data = _plain(case)
     if surely_valid("case", data):
         assert not list(_validator("case").iter_errors(data))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(junk, junk)
+def test_deadline_with_junk_raises_only_engine_errors(kind, date):
+    try:
+        engine.deadline("inner-mongolia", kind, date)
+    except YibaoError:
+        pass

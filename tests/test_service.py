@@ -141,17 +141,44 @@ def test_can_settle(client):
     assert bad.status_code == 422 and bad.json()["field"] == "events[0].situation" and bad.json()["line"] == 1
 
 
-def test_attribute_and_deadline_answer_or_say_501(client):
-    rulebook = engine.load_rulebook("inner-mongolia")
-    response = client.get("/v1/deadline/inner-mongolia/appeal/2025-09-28")
-    if hasattr(type(rulebook), "deadline"):
-        assert response.status_code == 200 and response.json()["deadline"] == "2025-10-17"
-        assert client.get("/v1/deadline/inner-mongolia/no-such-kind/2025-09-28").status_code == 422
-    else:
-        assert response.status_code == 501 and response.json()["error"] == "NotSupported"
+def test_deadline(client):
+    response = client.get("/v1/deadline/inner-mongolia/appeal/2025-09-28")   # issue 6's example
+    assert response.status_code == 200
+    assert response.json()["deadline"] == "2025-10-17" and response.json()["kind"] == "appeal"
+    assert response.json() == engine.deadline("inner-mongolia", "appeal", "2025-09-28")
+    unknown = client.get("/v1/deadline/inner-mongolia/no-such-kind/2025-09-28")
+    assert unknown.status_code == 422 and "appeal" in unknown.json()["message"]
+    assert client.get("/v1/deadline/inner-mongolia/appeal/2025-02-30").status_code == 422
     assert client.get("/v1/deadline/nowhere/appeal/2025-09-28").status_code == 404
-    response = client.post("/v1/attribute", json={"rulebook": "inner-mongolia", "violation": 1, "involved": []})
-    assert response.status_code in ((422, 200) if hasattr(type(rulebook), "attribute") else (501,))
+
+
+def _attribution_case() -> dict:
+    import yaml
+
+    case = yaml.safe_load((ROOT / "examples" / "inner-mongolia-attribution.yaml").read_text(encoding="utf-8"))
+    org = yaml.safe_load((ROOT / "examples" / case.pop("org_file")).read_text(encoding="utf-8"))
+    case["org"] = org.get("org", org) if isinstance(org, dict) else org
+    return json.loads(json.dumps(case, default=str))
+
+
+def test_attribute_returns_what_the_cli_prints(client):
+    printed = subprocess.run([sys.executable, "-m", "engine", "attribute", "examples/inner-mongolia-attribution.yaml",
+                              "--json"], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    response = client.post("/v1/attribute", json=_attribution_case())
+    assert response.status_code == 200, response.text
+    assert response.json()["assignments"] == json.loads(printed)["assignments"]
+    case = _attribution_case()
+    case["involved"].append("NOBODY")
+    bad = client.post("/v1/attribute", json=case)
+    assert bad.status_code == 422 and "NOBODY" in bad.json()["message"]
+
+
+def test_no_request_makes_the_server_read_a_file(client):
+    for route, body in (("/v1/attribute", {"rulebook": "inner-mongolia", "violation": 10, "involved": ["D1"],
+                                          "org_file": "/etc/passwd"}),
+                        ("/v1/evaluate", {**_case(), "org_file": "/etc/passwd"})):
+        response = client.post(route, json=body)
+        assert response.status_code == 422 and response.json()["field"] == "org_file"
 
 
 def test_openapi_embeds_the_json_schemas(client):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import CaseError, Location, did_you_mean
 from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
@@ -32,6 +32,10 @@ class ScoreEvent:
     behaviour: str
     institution: Optional[str]
     kind: str = "score"
+    ref: Optional[str] = None                      # the decision's reference, for appeals
+    notice_received: Optional[_dt.date] = None     # the day its 处理通知书 was received
+    amended_by: Optional[int] = None               # the appeal_result that amended it
+    original_points: Optional[int] = None          # its points before the amendment
 
 
 @dataclass(slots=True)
@@ -42,6 +46,18 @@ class RepairEvent:
     score: float
     points_claimed: float
     kind: str = "repair"
+    inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
+
+
+@dataclass(slots=True)
+class ObligationEvent:
+    """An obligation met or not (e.g. 济宁 三(三) the yearly test): ``passed`` false may have a consequence."""
+
+    index: int
+    date: _dt.date
+    obligation: Any  # engine.rulebook.model.Obligation
+    passed: bool
+    kind: str = "obligation"
 
 
 @dataclass(slots=True)
@@ -58,9 +74,34 @@ class RestorationEvent:
     date: _dt.date
     passed: bool
     kind: str = "restoration"
+    applied: Optional[_dt.date] = None    # the day the agency received the application, when known
 
 
-Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent]
+@dataclass(slots=True)
+class AppealEvent:
+    """An appeal (异议申诉) against the decision of score event ``contests`` (its index in the file)."""
+
+    index: int
+    date: _dt.date
+    contests: int
+    notice_received: Optional[_dt.date]
+    kind: str = "appeal"
+
+
+@dataclass(slots=True)
+class AppealResultEvent:
+    """The result of appeal ``appeal``: upheld, amended (``amended`` is the new score) or revoked."""
+
+    index: int
+    date: _dt.date
+    appeal: int
+    outcome: str
+    amended: Optional[ScoreEvent]
+    kind: str = "appeal_result"
+
+
+Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, AppealEvent,
+              AppealResultEvent]
 
 
 @dataclass
@@ -99,10 +140,11 @@ class _Reader:
         self.document = document
 
     def error(self, message: str, *path: Union[str, int]) -> CaseError:
-        location = self.document.location(path) if self.document.positions else Location(self.document.source, field=format_path(path))
-        if not self.document.positions:
-            location = Location(self.document.source if self.document.source != "<case>" else None, field=format_path(path))
-        return CaseError(message, location)
+        """A case error at ``path``: with line and column when the case came from a file."""
+        if self.document.positions:
+            return CaseError(message, self.document.location(path))
+        source = None if self.document.source == "<case>" else self.document.source
+        return CaseError(message, Location(source, field=format_path(path)))
 
     def date(self, value: Any, *path: Union[str, int]) -> _dt.date:
         try:
@@ -112,8 +154,14 @@ class _Reader:
 
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
-              positions: Optional[Dict[Tuple, Mark]] = None) -> Case:
-    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case."""
+              positions: Optional[Dict[Tuple, Mark]] = None,
+              event_indices: Optional[Sequence[int]] = None) -> Case:
+    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
+
+    ``event_indices`` (optional) gives each event its index in an enclosing case it was taken from
+    (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
+    and errors name the event as the user wrote it.
+    """
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
     reader = _Reader(rulebook, document)
@@ -122,8 +170,9 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
     # The fast validator settles the common, valid case; anything else gets jsonschema's located error.
     for error in () if surely_valid("case", data) else _validator("case").iter_errors(data):
         located = _located(document, error)
-        raise CaseError(located.message, located.location if positions else Location(
-            source, field=located.location.field))
+        if positions:
+            raise CaseError(located.message, located.location)
+        raise CaseError(located.message, Location(None if source is None else source, field=located.location.field))
 
     if data.get("rulebook") and data["rulebook"] != rulebook.id:
         raise reader.error(f"this case is for rulebook '{data['rulebook']}', but was evaluated with '{rulebook.id}'", "rulebook")
@@ -147,7 +196,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         parameters[name] = value
 
     events: List[Event] = []
-    for index, body in enumerate(data.get("events") or ()):
+    for position, body in enumerate(data.get("events") or ()):
+        index = event_indices[position] if event_indices is not None else position
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
         if date < rulebook.effective_from:
@@ -157,13 +207,32 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             raise reader.error(f"event dated {date} is after {rulebook.id} ceased to apply on {rulebook.effective_until}",
                                "events", index, "date")
         if kind == "score":
-            events.append(_score(reader, index, date, body))
+            score = _score(reader, index, date, body)
+            score.ref = str(body["ref"]) if body.get("ref") is not None else None
+            if body.get("notice_received") is not None:
+                score.notice_received = reader.date(body["notice_received"], "events", index, "notice_received")
+                if score.notice_received < date:
+                    raise reader.error(f"the notice of a decision dated {date} cannot be received on "
+                                       f"{score.notice_received}, before it", "events", index, "notice_received")
+            events.append(score)
         elif kind == "repair":
             events.append(_repair(reader, index, date, body))
         elif kind == "claim":
             events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
         elif kind == "restoration":
-            events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
+            restoration = RestorationEvent(index, date, bool(body.get("passed", True)))
+            if body.get("applied") is not None:
+                restoration.applied = reader.date(body["applied"], "events", index, "applied")
+                if restoration.applied > date:
+                    raise reader.error(f"an application received {restoration.applied} cannot be evaluated on "
+                                       f"{date}, before it", "events", index, "applied")
+            events.append(restoration)
+        elif kind == "obligation":
+            events.append(_obligation(reader, index, date, body))
+        elif kind in ("appeal", "appeal_result"):
+            events.append(_appeal_placeholder(reader, index, date, body))
+    _link_appeals(reader, events, {(event_indices[p] if event_indices is not None else p): body
+                                   for p, body in enumerate(data.get("events") or ())})
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
 
@@ -240,7 +309,8 @@ def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Opt
             low, high = (0, 0) if adjustment == "down_tier" else situation.range
             return (low if adjustment == "down_tier" else default, low, high, f"{adjustment}: no adjacent tier")
         return level_points(other.points, other.range), other.range[0], other.range[1], f"{adjustment} to tier {other.tier}"
-    if rulebook.discretion_points == "fixed":
+    # Fixed points still allow 从轻/从重 within the tier where the rulebook lists those adjustments.
+    if rulebook.discretion_points == "fixed" and adjustment not in ("lighter", "heavier"):
         return default, default, default, f"{article}: fixed points"
     low, high = situation.range
     if adjustment == "lighter":
@@ -270,12 +340,17 @@ def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]
     if way is None:
         raise reader.error(f"unknown repair way '{way_id}'; {reader.rulebook.id} has {', '.join(repair.ways)}"
                            + did_you_mean(way_id, repair.ways), "events", index, "way")
-    values: Dict[str, float] = {}
+    values: Dict[str, Any] = {}
     for name, spec in way.inputs.items():
         value = body.get(name)
         if value is None:
             if spec.required:
                 raise reader.error(f"repair way '{way_id}' needs '{name}'", "events", index, name)
+            continue
+        if spec.type == "boolean":
+            if not isinstance(value, bool):
+                raise reader.error(f"'{name}' must be true or false, got {value!r}", "events", index, name)
+            values[name] = value
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise reader.error(f"'{name}' must be a number, got {value!r}", "events", index, name)
@@ -284,7 +359,103 @@ def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
             raise reader.error(f"'{name}' {value} is outside {spec.minimum}..{spec.maximum}", "events", index, name)
         values[name] = value
-    for name in ("score", "points"):
+    for name in ("score", "points", "verified", "rewarded"):
         if name in body and name not in way.inputs:
             raise reader.error(f"repair way '{way_id}' takes no '{name}'", "events", index, name)
-    return RepairEvent(index, date, way, float(values.get("score", 0)), float(values.get("points", 0)))
+    inputs = {name: values.get(name, False if spec.type == "boolean" else 0) for name, spec in way.inputs.items()}
+    return RepairEvent(index, date, way, float(values.get("score", 0) or 0), float(values.get("points", 0) or 0),
+                       inputs=inputs)
+
+
+def _obligation(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> ObligationEvent:
+    obligations = reader.rulebook.obligations
+    name = body.get("obligation")
+    if not obligations:
+        raise reader.error(f"{reader.rulebook.id} defines no obligations", "events", index, "obligation")
+    if name not in obligations:
+        raise reader.error(f"unknown obligation '{name}'; {reader.rulebook.id} has {', '.join(obligations)}"
+                           + did_you_mean(str(name), obligations), "events", index, "obligation")
+    return ObligationEvent(index, date, obligations[name], bool(body.get("passed", True)))
+
+
+# -- appeals: an appeal names a score event, a result names an appeal ----------------------------------
+
+
+def _appeal_placeholder(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> Event:
+    """An appeal or appeal result whose references are resolved by :func:`_link_appeals`."""
+    if body["kind"] == "appeal":
+        received = body.get("notice_received")
+        received_date = reader.date(received, "events", index, "notice_received") if received is not None else None
+        return AppealEvent(index, date, -1, received_date)
+    return AppealResultEvent(index, date, int(body["appeal"]), body["outcome"], None)
+
+
+def _link_appeals(reader: _Reader, events: List[Event], bodies: Mapping[int, Any]) -> None:
+    """Resolve ``contests`` and ``appeal`` references and build amended scores.
+
+    ``bodies`` maps each event's index (as the user wrote the case) to its raw body.
+    """
+    by_index = {event.index: event for event in events}
+    refs = {event.ref: event.index for event in events if isinstance(event, ScoreEvent) and event.ref}
+    results_of: Dict[int, int] = {}
+    for event in events:
+        body = bodies[event.index]
+        if isinstance(event, AppealEvent):
+            target = body["contests"]
+            if isinstance(target, str) and not target.isdigit():
+                if target not in refs:
+                    raise reader.error(f"no score event has ref '{target}'"
+                                       + (f"; refs: {', '.join(refs)}" if refs else "; give the score event's index")
+                                       + did_you_mean(target, refs), "events", event.index, "contests")
+                target = refs[target]
+            target = int(target)
+            contested = by_index.get(target)
+            if not isinstance(contested, ScoreEvent):
+                raise reader.error(f"events[{target}] is not a score event: an appeal contests a scoring decision",
+                                   "events", event.index, "contests")
+            if event.date < contested.date:
+                raise reader.error(f"an appeal filed {event.date} cannot contest a decision dated {contested.date}",
+                                   "events", event.index, "date")
+            notice = event.notice_received or contested.notice_received
+            if notice is not None and event.notice_received is not None and event.notice_received < contested.date:
+                raise reader.error(f"the notice of a decision dated {contested.date} cannot be received on "
+                                   f"{event.notice_received}, before it", "events", event.index, "notice_received")
+            event.contests = target
+    for event in events:
+        if not isinstance(event, AppealResultEvent):
+            continue
+        body = bodies[event.index]
+        appeal = by_index.get(event.appeal)
+        if not isinstance(appeal, AppealEvent):
+            raise reader.error(f"events[{event.appeal}] is not an appeal", "events", event.index, "appeal")
+        if event.date < appeal.date:
+            raise reader.error(f"the result of an appeal filed {appeal.date} cannot be dated {event.date}",
+                               "events", event.index, "date")
+        if event.appeal in results_of:
+            raise reader.error(f"appeal events[{event.appeal}] already has a result (events[{results_of[event.appeal]}])",
+                               "events", event.index, "appeal")
+        results_of[event.appeal] = event.index
+        changes = {k: body[k] for k in ("points", "situation", "tier", "responsibility", "adjustment") if k in body}
+        if event.outcome == "amended" and not changes:
+            raise reader.error("an amended result needs the new points, situation, tier, responsibility or adjustment",
+                               "events", event.index, "outcome")
+        if event.outcome != "amended" and changes:
+            raise reader.error(f"a result '{event.outcome}' changes nothing; drop {', '.join(changes)} or use 'amended'",
+                               "events", event.index, next(iter(changes)))
+        if event.outcome == "amended":
+            contested = by_index[appeal.contests]
+            original = dict(bodies[contested.index])
+            if "situation" in changes or "tier" in changes:  # a new situation replaces both
+                original.pop("situation", None)
+                original.pop("tier", None)
+            if "points" not in changes:
+                original.pop("points", None)  # new situation/responsibility: its own table points
+            original.setdefault("inspection", contested.inspection)
+            original.setdefault("behaviour", contested.behaviour)
+            amended = _score(reader, event.index, contested.date, {**original, **changes})
+            amended.index = contested.index
+            amended.ref = contested.ref
+            amended.notice_received = contested.notice_received
+            amended.amended_by = event.index
+            amended.original_points = contested.points
+            event.amended = amended

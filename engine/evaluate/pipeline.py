@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..calendar import add_months, add_years
 from ..rulebook.model import Consequence, Rulebook
-from .ledger import Case, ClaimEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
+from .ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, ObligationEvent, RepairEvent,
+                     RestorationEvent, ScoreEvent, read_case)
 
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -67,13 +68,19 @@ class _Evaluation:
         self.repairs: List[Dict[str, Any]] = []
         self.claims: List[Dict[str, Any]] = []
         self.restorations: List[Dict[str, Any]] = []
+        self.obligations: List[Dict[str, Any]] = []
         self.sanction: Optional[_Sanction] = None
-        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None}]
+        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None, "phase": "normal"}]
+        self.appeal_plan = None          # set by evaluate_case (engine/evaluate/appeals.py)
+        self.appeals: List[Dict[str, Any]] = []
         params = case.parameters
         self.single_scope = params.get("single_score_scope", "event")
         self.after_term = params.get("after_term", "normal")
         self.overlap = params.get("overlapping_suspension", "fresh")
         self.shorten_mode = params.get("repair_shortening", "once_per_term")
+        # What a year cap bounds (海南 第二十二条 “记分上限为12分”): the points counted ('points') or
+        # the year's net total after repairs ('net').
+        self.cap_basis = params.get("year_cap_basis", "points")
         # One env per evaluation, updated in place: the compiled conditions read it by key.
         self.env: Dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
         self.env["role"] = case.role
@@ -94,6 +101,7 @@ class _Evaluation:
 
     def advance(self, day: _dt.date) -> None:
         """Let time pass to ``day``: a suspension term that ended before it moves on."""
+        self._ban_runs_out(day)
         sanction = self.sanction
         if sanction is None or sanction.state != "suspended" or day <= sanction.until:
             return
@@ -102,15 +110,36 @@ class _Evaluation:
             return
         after = sanction.until + _ONE_DAY
         if self.after_term == "normal":
-            self._enter("normal", after, None)
+            self._enter("normal", after, None, phase="normal", reading="after_term=normal")
             self.note("status", None, "after_term", None,
                       f"suspension term ended {sanction.until}; status normal from {after} (reading after_term=normal)")
             self.sanction = None
         else:
-            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until))
+            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until),
+                        phase="awaiting_restoration", reading="after_term=awaiting_restoration",
+                        decision=sanction.decision)
             self.note("status", None, "after_term", None,
                       f"suspension term ended {sanction.until}; status stays suspended until a restoration "
                       "evaluation is passed (reading after_term=awaiting_restoration)")
+
+    def _ban_runs_out(self, day: _dt.date) -> None:
+        """A termination whose re-registration ban ended before ``day``: still terminated, may re-register.
+
+        第二十四条 “终止资格恢复的，需重新作出承诺和登记备案”: the end of the ban does not restore
+        anything by itself; a passed restoration (re-registration) event does.
+        """
+        sanction = self.sanction
+        if sanction is None or sanction.state != "terminated" or day <= sanction.until:
+            return
+        last = self.periods[-1]
+        if last.get("phase") != "banned":
+            return
+        after = sanction.until + _ONE_DAY
+        self._enter("terminated", after, None, ban_until=_iso(sanction.until), phase="ban_over",
+                    decision=sanction.decision)
+        self.note("status", None, "ban_over", None,
+                  f"re-registration ban ended {sanction.until}; still terminated from {after} until a "
+                  "restoration (re-registration) is passed")
 
     def state_now(self) -> str:
         return self.periods[-1]["state"]
@@ -125,6 +154,11 @@ class _Evaluation:
     def score(self, event: ScoreEvent) -> None:
         rulebook = self.rulebook
         situation = event.situation
+        if event.amended_by is not None:
+            self.note("appeal", event.index, "appeal_result", self._appeal_article(),
+                      f"this decision is the one amended by the appeal result events[{event.amended_by}]: "
+                      f"{event.original_points} → {event.points} points; the year and the status are re-run "
+                      f"from here ({event.date}); the decision first made is in appeals[].original_decision")
         key = (event.inspection, event.behaviour)
         before = self.behaviour_max.get(key, 0)
         counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
@@ -135,14 +169,19 @@ class _Evaluation:
                       f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
                       f"counts once at its highest: adds {counted}")
         year = self.year(event.date.year)
-        if rulebook.year_cap is not None and year.points + counted > rulebook.year_cap:
-            capped = max(0, rulebook.year_cap - year.points)
-            self.note("cap", event.index, "year_cap", None, f"year capped at {rulebook.year_cap}: adds {capped} of {counted}")
+        uncapped = counted  # the 单次记分 is what was scored, whatever the year cap lets count
+        basis = year.net if self.cap_basis == "net" else year.points
+        if rulebook.year_cap is not None and basis + counted > rulebook.year_cap:
+            capped = max(0, int(rulebook.year_cap - basis))
+            self.note("cap", event.index, "year_cap",
+                      rulebook.year_cap_legal.article if rulebook.year_cap_legal else None,
+                      f"year capped at {rulebook.year_cap} ({'net total' if self.cap_basis == 'net' else 'points'}): "
+                      f"adds {capped} of {counted}")
             counted = capped
         total_before = year.net
         year.points += counted
         total = year.net
-        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + counted
+        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + uncapped
         single = self.inspection_total[event.inspection] if self.single_scope == "inspection" else event.points
         year.max_single = max(year.max_single, single)
         self.note("score", event.index, situation.code, situation.legal.article,
@@ -156,11 +195,12 @@ class _Evaluation:
                    points=event.points, counted_points=counted, tier=situation.tier,
                    responsibility=event.responsibility or "", date=event.date, year=event.date.year,
                    state_before=state_before,
-                   prior_year_totals=[self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year])
+                   prior_year_totals=[self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year],
+                   previous_year_totals=self.previous_year_totals(event.date.year))
         chosen: Optional[Consequence] = None
         fired = []
         for rule in rulebook.consequences:
-            if rule.when.fn(env):
+            if rule.when(env):
                 fired.append(rule)
                 if chosen is None or rule.severity > chosen.severity:
                     chosen = rule
@@ -169,6 +209,11 @@ class _Evaluation:
                       f"condition '{rule.when.text}' holds → {rule.action}"
                       + (" (chosen: most severe)" if rule is chosen else " (a more severe rule applies)"))
         self.decide(event, situation, counted, single, total, chosen)
+
+    def previous_year_totals(self, year: int) -> List[float]:
+        """Net totals of year-1, year-2, … back to the ledger's earliest year; 0 for a year without points."""
+        earliest = min(self.years) if self.years else year
+        return [self.years[y].net if y in self.years else 0 for y in range(year - 1, earliest - 1, -1)]
 
     def decide(self, event: ScoreEvent, situation, counted: int, single: int, total: float,
                rule: Optional[Consequence]) -> None:
@@ -179,17 +224,26 @@ class _Evaluation:
             "single": single, "year_total": _number(total), "action": action,
             "measure": rule.measure if rule else None,
             "months": None, "months_min": None, "months_max": None, "ban_years": None,
+            "ban_years_min": None, "ban_years_max": None,
             "from": None, "until": None,
             "articles": [situation.legal.article] + ([rule.legal.article] if rule else []),
             "rules": [rule.id] if rule else [],
         }
+        if event.amended_by is not None:
+            decision["amended_by"] = event.amended_by
+            decision["original_points"] = event.original_points
         if self.rulebook.scoring_model == "deduct" and self.rulebook.allowance is not None:
             decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
         index = len(self.decisions)
         self.decisions.append(decision)
+        self.apply(decision, index, event.date, single, rule)
+
+    def apply(self, decision: Dict[str, Any], index: int, day: _dt.date, single: int,
+              rule: Optional[Consequence]) -> None:
+        """Carry out a decision's suspension or termination (shared by score and obligation decisions)."""
+        action = rule.action if rule else "none"
         if rule is None or action in ("none", "warn"):
             return
-        day = event.date
         if action == "suspend":
             decision["months"] = rule.months
             decision["months_min"] = rule.months_min
@@ -200,7 +254,10 @@ class _Evaluation:
             self.suspend(index, day, until, months, single, rule)
         elif action == "terminate":
             decision["ban_years"] = rule.ban_years
-            until = add_years(day, rule.ban_years or 0)
+            decision["ban_years_min"] = rule.ban_years_min if rule.ban_years is None else rule.ban_years
+            decision["ban_years_max"] = rule.ban_years_max if rule.ban_years is None else rule.ban_years
+            # A ban given as a range is counted with its shortest end; the agency may set a longer one.
+            until = add_years(day, rule.ban_years if rule.ban_years is not None else (rule.ban_years_min or 0))
             decision["from"], decision["until"] = _iso(day), _iso(until)
             self.terminate(index, day, until, single, rule)
 
@@ -224,11 +281,13 @@ class _Evaluation:
                       f"a suspension during a running term (reading {self.overlap}): suspended until {until}")
             return
         self.sanction = _Sanction("suspended", day, until, index, single)
-        self._enter("suspended", day, until)
+        self._enter("suspended", day, until, phase="term", decision=index, article=rule.legal.article)
         self.note("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
 
     def terminate(self, index: int, day: _dt.date, until: _dt.date, single: int, rule: Consequence) -> None:
         current = self.sanction
+        if current is not None and current.state == "terminated" and self.periods[-1].get("phase") == "ban_over":
+            current = self.sanction = None  # a new ban starts afresh below
         if current is not None and current.state == "terminated":
             if until > current.until:
                 current.until = until
@@ -238,9 +297,11 @@ class _Evaluation:
             self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
             return
         self.sanction = _Sanction("terminated", day, until, index, single)
-        self._enter("terminated", day, None, ban_until=_iso(until))
+        self._enter("terminated", day, None, ban_until=_iso(until), phase="banned", decision=index,
+                    article=rule.legal.article)
+        ban = (rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}")
         self.note("status", None, rule.id, rule.legal.article,
-                  f"terminated from {day}; no re-registration until {until} ({rule.ban_years} year ban)")
+                  f"terminated from {day}; no re-registration until {until} ({ban} year ban)")
 
     # -- repair --------------------------------------------------------------------------------
     def repair(self, event: RepairEvent) -> None:
@@ -259,7 +320,7 @@ class _Evaluation:
                "year_points": year.points, "year_max_single": year.max_single,
                "sanction_single": sanction.single if sanction else 0, "state": self.state_now(),
                "date": event.date, "way_count": year.way_count.get(way.id, 0),
-               "way_points": year.way_points.get(way.id, 0)}
+               "way_points": year.way_points.get(way.id, 0), **(event.inputs or {})}
 
         def refuse(reason: str, article: Optional[str], rule: str) -> None:
             record["reason"] = reason
@@ -268,12 +329,12 @@ class _Evaluation:
             self.note("repair", event.index, rule, article, f"repair by {way.id} refused: {reason}")
 
         for rule in repair.refuse:
-            if rule.when.fn(env):
+            if rule.when(env):
                 return refuse(rule.reason, rule.legal.article, rule.id)
         if way.bands:
-            earned = next((band.points for band in way.bands if band.when.fn(env)), 0)
+            earned = next((band.points for band in way.bands if band.when(env)), 0)
         else:
-            earned = way.points.fn(env) if way.points is not None else 0
+            earned = way.points(env) if way.points is not None else 0
         if earned <= 0:
             return refuse(way.fail_reason or "earns no points", way.legal.article, way.id)
         if way.per_year_count is not None and year.way_count.get(way.id, 0) >= way.per_year_count:
@@ -332,8 +393,8 @@ class _Evaluation:
         env = {**self.env, "state": state, "emergency": event.emergency, "date": event.date,
                "until": sanction.until if sanction else None}
         for rule in self.rulebook.settlement:
-            if rule.when.fn(env):
-                settled = bool(rule.settled.fn(env))
+            if rule.when(env):
+                settled = bool(rule.settled(env))
                 reason = (f"status {state}" + (", emergency" if event.emergency else "") +
                           f": {'settled' if settled else 'not settled'} ({rule.legal.article})")
                 self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
@@ -355,13 +416,15 @@ class _Evaluation:
                                   "accepted": False, "state_before": state, "reason": None,
                                   "article": restoration.legal.article if restoration else None}
         self.restorations.append(record)
+        if self._restoration_application(event, record, sanction):
+            return
         if sanction is None or state == "normal":
             record["reason"] = "status is normal: nothing to restore"
             self.note("restoration", event.index, None, record["article"], record["reason"])
             return
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
                "passed": event.passed}
-        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when.fn(env):
+        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
             self.note("restoration", event.index, "restoration", record["article"], record["reason"])
             return
@@ -371,19 +434,123 @@ class _Evaluation:
             return
         record["accepted"] = True
         self.sanction = None
-        self._enter("normal", event.date, None)
+        self._enter("normal", event.date, None, phase="normal", restored_by=event.index,
+                    article=record["article"])
         self.note("restoration", event.index, "restoration", record["article"],
                   f"restored: {state} → normal from {event.date}")
 
+    def _restoration_application(self, event: RestorationEvent, record: Dict[str, Any],
+                                 sanction: Optional[_Sanction]) -> bool:
+        """Deadlines around a restoration application; True when the application is refused as too early.
+
+        ``restoration_request`` (e.g. 辽宁 第三十一条 “可于期满前15个工作日提出”, bound earliest, from the
+        term's last day): an application before that day is refused. ``restoration`` (内蒙古 第二十四条
+        “收到申请后，10个工作日内进行评估”): the evaluation is due by then; a late one binds the agency,
+        not the person, so it is only noted.
+        """
+        if event.applied is None:
+            return False
+        deadlines = self.rulebook.deadlines
+        record["applied"] = _iso(event.applied)
+        request = deadlines.get("restoration_request")
+        if request is not None and sanction is not None:
+            earliest = self.rulebook.deadline("restoration_request", sanction.until).deadline
+            record["earliest_application"] = _iso(earliest)
+            if request.bound == "earliest" and event.applied < earliest:
+                record["reason"] = (f"application received {event.applied}, before the earliest day {earliest} "
+                                    f"({request.expression.text} from the term's last day {sanction.until}; "
+                                    f"{request.legal.article})")
+                self.note("restoration", event.index, "restoration_request", request.legal.article, record["reason"])
+                return True
+        rule = deadlines.get("restoration")
+        if rule is not None:
+            due = self.rulebook.deadline("restoration", event.applied).deadline
+            record["evaluation_due"] = _iso(due)
+            late = event.date > due
+            record["evaluation_late"] = late
+            self.note("restoration", event.index, "restoration", rule.legal.article,
+                      f"application received {event.applied}: evaluation due by {due} ({rule.expression.text}, "
+                      f"{rule.legal.article})" + (f"; concluded {event.date}, late — the result still stands"
+                                                  if late else ""))
+        return False
+
+    # -- obligation --------------------------------------------------------------------------------
+    def obligation(self, event: ObligationEvent) -> None:
+        """An obligation met or not (e.g. the yearly test); its most severe holding consequence applies."""
+        obligation = event.obligation
+        year = self.year(event.date.year)
+        env = {**self.env, "passed": event.passed, "date": event.date, "year": event.date.year,
+               "state_before": self.state_now(), "year_total": year.net}
+        chosen: Optional[Consequence] = None
+        for rule in obligation.consequences:
+            if rule.when(env) and (chosen is None or rule.severity > chosen.severity):
+                chosen = rule
+        record: Dict[str, Any] = {
+            "event": event.index, "date": _iso(event.date), "obligation": obligation.id, "passed": event.passed,
+            "action": chosen.action if chosen else "none", "measure": chosen.measure if chosen else None,
+            "months": None, "months_min": None, "months_max": None, "ban_years": None,
+            "ban_years_min": None, "ban_years_max": None, "from": None, "until": None,
+            "articles": [obligation.legal.article] + ([chosen.legal.article] if chosen and
+                                                      chosen.legal.article != obligation.legal.article else []),
+            "rules": [chosen.id] if chosen else [],
+        }
+        self.obligations.append(record)
+        self.note("obligation", event.index, chosen.id if chosen else obligation.id, obligation.legal.article,
+                  f"{obligation.id} {'met' if event.passed else 'not met'}"
+                  + (f" → {chosen.action}" if chosen else ": no consequence"))
+        self.apply(record, event.index, event.date, 0, chosen)
+
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
-        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore}
+        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore,
+                    "obligation": self.obligation, "appeal": self.appeal, "appeal_result": self.appeal_result}
         for event in self.case.events:
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
         self.advance(as_of)
-        return self.result()
+        result = self.result()
+        result["appeals"] = self.appeals
+        if self.appeal_plan is not None:
+            result["warnings"].extend(self.appeal_plan.warnings)
+        return result
+
+    # -- appeals (the plan is made before the run: engine/evaluate/appeals.py) ----------------------
+    def _appeal_article(self) -> Optional[str]:
+        rule = self.rulebook.deadlines.get("appeal")
+        return rule.legal.article if rule else None
+
+    def appeal(self, event: AppealEvent) -> None:
+        record = self.appeal_plan.records[event.index] if self.appeal_plan else None
+        if record is None:
+            return
+        self.appeals.append(record)
+        self.note("appeal", event.index, "appeal", record["article"],
+                  f"appeal against the decision of events[{record['contests']}] ({record['decision_date']}): "
+                  f"{record['reason']}"
+                  + (f"; verification due by {record['verification_due']} ({record['verification_article']})"
+                     if record["verification_due"] else ""))
+
+    def appeal_result(self, event: AppealResultEvent) -> None:
+        record = self.appeal_plan.records.get(event.appeal) if self.appeal_plan else None
+        if record is None or record["result"] is None:
+            return
+        outcome = record["result"]
+        detail = f"appeal result for events[{event.appeal}]: {outcome['reason']}"
+        if outcome["verification_late"]:
+            detail += (f"; the verification concluded after its deadline {record['verification_due']} "
+                       f"({record['verification_article']}) — the result still stands")
+        rule = self.rulebook.deadlines.get("verification")
+        self.note("appeal", event.index, "appeal_result", rule.legal.article if rule else record["article"], detail)
+
+    def points_left(self) -> Dict[str, Any]:
+        """For a deduct model (济宁: 12 points a year, minus deductions): the points left in the as_of year."""
+        rulebook = self.rulebook
+        if rulebook.scoring_model != "deduct" or rulebook.allowance is None:
+            return {}
+        year = self.years.get(self.case.as_of.year)
+        net = year.net if year else 0
+        return {"points_left": _number(max(0, rulebook.allowance - net)), "allowance": rulebook.allowance}
 
     def status_on(self, day: _dt.date) -> Dict[str, Any]:
         current = self.periods[0]
@@ -396,7 +563,7 @@ class _Evaluation:
             until = current.get("term_until") or _iso(current["until"])
         elif state == "terminated":
             until = current.get("ban_until")
-        status = {"as_of": _iso(day), "state": state, "until": until}
+        status = {"as_of": _iso(day), "state": state, "until": until, "phase": current.get("phase", state)}
         if current.get("awaiting_restoration"):
             status["awaiting_restoration"] = True
         return status
@@ -430,6 +597,8 @@ class _Evaluation:
             "repairs": self.repairs,
             "claims": self.claims,
             "restorations": self.restorations,
+            "obligations": self.obligations,
+            **self.points_left(),
             "status": self.status_on(case.as_of),
             "timeline": timeline,
             "interpretations": [
@@ -443,38 +612,55 @@ class _Evaluation:
 
 
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                  positions=None, trace: bool = True) -> Dict[str, Any]:
-    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
-    typed = read_case(rulebook, case, source=source, positions=positions)
-    return _Evaluation(rulebook, typed, trace).run()
+                  positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
+    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
+
+    ``event_indices``: see :func:`engine.evaluate.ledger.read_case`."""
+    from .appeals import plan_appeals
+
+    typed = read_case(rulebook, case, source=source, positions=positions, event_indices=event_indices)
+    plan = plan_appeals(rulebook, typed)  # may replace amended scores in typed.events
+    evaluation = _Evaluation(rulebook, typed, trace)
+    evaluation.appeal_plan = plan
+    return evaluation.run()
 
 
 def can_settle_case(rulebook: Rulebook, case: Mapping[str, Any], day: Any, emergency: bool = False) -> Dict[str, Any]:
     """Would a claim dated ``day`` by the person of ``case`` be settled?
 
-    Delegates to the evaluation: the case is validated as usual, a claim event is added on ``day``
-    (after the events of that day, so a decision taken that day already applies) and judged like
-    any claim — the status on that date, then the rulebook's settlement rules.
+    Delegates to the evaluation: a claim event on ``day`` is added to (a copy of) the case, which
+    is evaluated as usual (validation, attribution, appeals and all); the engine orders events by
+    date, stably, so the claim comes after that day's events and a decision taken that day already
+    applies. The claim is judged like any claim: the status on that date, then the rulebook's
+    settlement rules.
     """
-    from ..errors import CaseError, Location
+    from ..errors import CaseError, Location, NotSupported
 
-    typed = read_case(rulebook, case)
     if isinstance(day, (_dt.date, _dt.datetime)):
         day = day.isoformat()[:10]
     try:
-        date = _dt.date.fromisoformat(str(day))
+        date = _dt.date.fromisoformat(day) if isinstance(day, str) else None
     except ValueError:
-        raise CaseError(f"'{day}' is not a date; expected YYYY-MM-DD", Location(field="date")) from None
+        date = None
+    if date is None:
+        raise CaseError(f"{day!r} is not a date; expected YYYY-MM-DD", Location(field="date"))
     if not isinstance(emergency, bool):
         raise CaseError(f"emergency must be true or false, got {emergency!r}", Location(field="emergency"))
     if date < rulebook.effective_from or (rulebook.effective_until and date > rulebook.effective_until):
         raise CaseError(f"{date} is outside the time {rulebook.id} applies "
                         f"({rulebook.effective_from} – {rulebook.effective_until or 'open'})", Location(field="date"))
-    claim = ClaimEvent(len(typed.events), date, emergency)
-    typed.events.append(claim)
-    typed.events.sort(key=lambda e: e.date)  # stable: the claim comes after that day's events
-    evaluation = _Evaluation(rulebook, typed, False)
-    evaluation.run()
-    record = next(c for c in evaluation.claims if c["event"] == claim.index)
-    return {"person": typed.person_id, "date": record["date"], "emergency": emergency, "settled": record["settled"],
-            "state": record["state"], "article": record["article"], "rule": record["rule"], "reason": record["reason"]}
+    events = case.get("events") if isinstance(case, Mapping) else None
+    if not isinstance(case, Mapping) or not isinstance(events, (list, tuple, type(None))):
+        rulebook.evaluate(case, trace=False)  # raises the engine's own, located error for this input
+        raise CaseError("a case must be a mapping with rulebook, as_of, person and events")
+    events = list(events or ())
+    probe = dict(case)
+    probe["events"] = events + [{"kind": "claim", "date": date.isoformat(), "emergency": emergency}]
+    result = rulebook.evaluate(probe, trace=False)
+    record = next((c for c in result.get("claims") or () if c.get("event") == len(events)), None)
+    if record is None or "person" not in result:
+        raise NotSupported("can_settle answers for one person's ledger; this case evaluates to several persons",
+                           Location(field="events"))
+    return {"person": result["person"]["id"], "date": record["date"], "emergency": emergency,
+            "settled": record["settled"], "state": record["state"], "article": record.get("article"),
+            "rule": record.get("rule"), "reason": record.get("reason")}

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..errors import DslError, Location, RulebookError, YibaoError, did_you_mean
+from ..calendar import RulebookCalendar, WorkCalendar
+from ..errors import CalendarError, DslError, Location, RulebookError, YibaoError, did_you_mean
 from ..dsl.compiler import CompiledExpression, compile_expression
 from ..dsl.functions import FUNCTIONS
 from .yamlpos import PositionedDocument
@@ -36,6 +37,41 @@ CONSEQUENCE_NAMES: Mapping[str, str] = MappingProxyType({
     "year": "number",
     "state_before": "string",        # normal | suspended | terminated before this event
     "prior_year_totals": "list",     # net totals of the earlier years, most recent first
+    # net totals of the calendar years before this one, year-1 first, 0 for a year without points,
+    # back to the earliest year of the ledger (so "the last two years" are really consecutive)
+    "previous_year_totals": "list",
+})
+
+#: Names an obligation rule (``obligations.<id>.consequences[].when``) may read: an obligation
+#: event (e.g. the yearly test of 济宁 三(三)) is met or not met.
+OBLIGATION_NAMES: Mapping[str, str] = MappingProxyType({
+    "passed": "bool",                # the obligation was met (the test passed)
+    "date": "date",
+    "year": "number",
+    "role": "string",
+    "state_before": "string",
+    "year_total": "number",          # the year's net points on that day
+})
+
+#: Names an institution rule (``institution_rules[].when``) may read: counts over the staff of one
+#: institution in one natural year (see engine/evaluate/institution.py).
+INSTITUTION_NAMES: Mapping[str, str] = MappingProxyType({
+    "institution_kind": "string",    # medical | pharmacy
+    "staff_count": "number",         # 相关人员总人数
+    "suspended_times": "number",     # suspension terms begun in the year (人次)
+    "terminated_times": "number",    # terminations in the year (人次)
+    "suspended_persons": "number",   # staff suspended at some time in the year (人数)
+    "terminated_persons": "number",
+    "affected_persons": "number",    # staff suspended or terminated in the year (人数)
+    "share_suspended": "number",     # suspended_times / staff_count
+    "share_terminated": "number",    # terminated_times / staff_count
+    "share_affected": "number",      # affected_persons / staff_count
+    "principal_suspended": "bool",   # a pharmacy_principal of this institution was suspended in the year
+    "principal_terminated": "bool",
+    "max_single": "number",          # the largest 单次记分 of any staff member in the year
+    "max_other_violations": "number",  # the most violations below a single 12 of one staff member
+    "severe_persons": "number",      # staff with a single score of 12 or more in the year
+    "year": "number",
 })
 
 #: Names a repair rule (bands, points, refusals) may read.
@@ -127,13 +163,18 @@ class Consequence:
     months_min: Optional[int]
     months_max: Optional[int]
     ban_years: Optional[int]
+    # A ban given as a range (济宁 五(二) “1－2年内不再与其重新签订服务协议”): the term is counted
+    # with the minimum; the result reports both ends.
+    ban_years_min: Optional[int] = None
+    ban_years_max: Optional[int] = None
 
     @property
     def severity(self) -> Tuple[int, int, int]:
         """Orders consequences: terminate > suspend > warn > none, then by length."""
         rank = ACTIONS.index(self.action)
         if self.action == "terminate":
-            return (rank, self.ban_years or 0, 0)
+            return (rank, self.ban_years if self.ban_years is not None else (self.ban_years_max or 0),
+                    self.ban_years_min or 0)
         if self.action == "suspend":
             return (rank, self.months_max or self.months or 0, self.months_min or self.months or 0)
         return (rank, 0, 0)
@@ -198,6 +239,33 @@ class Restoration:
 
 
 @dataclass(frozen=True)
+class Obligation:
+    """A duty whose breach has a consequence (济宁 三(三): the yearly test; failing it dissolves the agreement)."""
+
+    id: str
+    legal: Legal
+    consequences: Tuple[Consequence, ...]
+
+
+#: Actions an institution rule may take (on the institution's agreement, not on a person).
+INSTITUTION_ACTIONS = ("none", "key_monitoring", "suspend_agreement", "dissolve_agreement")
+
+
+@dataclass(frozen=True)
+class InstitutionRule:
+    """An institution-level threshold over its staff's statuses (海南 第二十五条, 济宁 五(三)、六(三))."""
+
+    id: str
+    legal: Legal
+    when: CompiledExpression
+    action: str
+    measure: Optional[str]
+    discretionary: bool       # “可以”: the agency may, not must
+    months_max: Optional[int]
+    applies_to: Tuple[str, ...]  # institution kinds (medical, pharmacy); empty = all
+
+
+@dataclass(frozen=True)
 class SettlementRule:
     id: str
     legal: Legal
@@ -242,6 +310,17 @@ class Rulebook:
     settlement: Tuple[SettlementRule, ...]
     source: str
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    #: The rulebook's calendar (working days + counting convention); every date computation uses it.
+    calendar: RulebookCalendar = field(repr=False, compare=False, default_factory=lambda: RulebookCalendar(WorkCalendar()))
+    #: Deadlines by GLOSSARY kind (appeal, verification, …), in the order the rulebook writes them.
+    deadlines: Mapping[str, "Deadline"] = field(repr=False, compare=False, default_factory=dict)
+    calendar_legal: Optional[Legal] = field(repr=False, compare=False, default=None)
+    obligations: Mapping[str, Obligation] = field(default_factory=dict)
+    institution_rules: Tuple[InstitutionRule, ...] = ()
+    year_cap_legal: Optional[Legal] = None
+    #: The compiled responsibility-attribution table (``engine.attribution.annex.Attribution``), or
+    #: None where the rulebook has none: attribution is then "not defined for this jurisdiction".
+    attribution: Any = None
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
@@ -251,6 +330,12 @@ class Rulebook:
         """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``."""
         from ..evaluate.pipeline import evaluate_case
 
+        if isinstance(case, Mapping) and _uses_attribution(case):
+            # Score events with `attribution:` (and the case's organisation): attribute, then score
+            # every assigned person (engine/attribution/feed.py; docs/contract.md).
+            from ..attribution.feed import evaluate_with_attribution
+
+            return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace)
         return evaluate_case(self, case, source=source, positions=positions, trace=trace)
 
     def can_settle(self, case: Mapping[str, Any], date: Any, emergency: bool = False) -> Dict[str, Any]:
@@ -262,6 +347,36 @@ class Rulebook:
         from ..evaluate.pipeline import can_settle_case
 
         return can_settle_case(self, case, date, emergency)
+
+    def deadline(self, kind: str, start: Any) -> "DeadlineResult":
+        """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
+
+        ``start`` is a date or ``YYYY-MM-DD`` text. Raises :class:`~engine.errors.DeadlineError`
+        for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
+        without holiday data.
+        """
+        from ..evaluate.deadlines import compute_deadline
+
+        return compute_deadline(self, kind, start)
+
+    def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
+                  positions=None) -> Dict[str, Any]:
+        """Who bears which responsibility for one finding (the annex rules over the organisation);
+        returns the JSON-ready result of ``yibao attribute --json``."""
+        from ..attribution.annex import attribute_case
+
+        return attribute_case(self, case, source=source, positions=positions)
+
+
+def _uses_attribution(case: Mapping[str, Any]) -> bool:
+    """Whether a case needs the attribution layer: an organisation, or a score event with
+    ``attribution:`` or events naming their ``person``."""
+    if "org" in case or "org_file" in case:
+        return True
+    events = case.get("events")
+    if not isinstance(events, list):
+        return False
+    return any(isinstance(e, Mapping) and ("attribution" in e or "person" in e) for e in events)
 
 
 class _Builder:
@@ -293,7 +408,8 @@ class _Builder:
         scope.update(self.param_names)
         try:
             return compile_expression(str(text), scope, functions=FUNCTIONS,
-                                      location=self.document.expression_location(path), expect=expect)
+                                      location=self.document.expression_location(path), expect=expect,
+                                      shift=getattr(self, "calendar_spec", None) and self.calendar_spec.shift)
         except DslError as error:
             self.errors.append(error)
             return None
@@ -309,6 +425,8 @@ class _Builder:
 
     def build(self, source: str) -> Rulebook:
         data = self.data
+        # First: every expression compiled below moves dates on this rulebook's calendar.
+        self.calendar_spec = self.calendar()
         parameters = self.parameters()
         roles = tuple(data["scope"]["roles"])
         responsibility = data.get("responsibility") or {"required": False}
@@ -353,6 +471,13 @@ class _Builder:
             settlement=tuple(self.settlement()),
             source=source,
             raw=_frozen(data),
+            calendar=self.calendar_spec,
+            deadlines=MappingProxyType(self.deadlines()),
+            calendar_legal=self.legal(data["calendar"]) if (data.get("calendar") or {}).get("article") else None,
+            obligations=MappingProxyType(self.obligations()),
+            institution_rules=tuple(self.institution_rules()),
+            year_cap_legal=self.legal(scoring["year_cap_rule"]) if scoring.get("year_cap_rule") else None,
+            attribution=self.attribution(),
         )
         if self.errors:
             first = self.errors[0]
@@ -399,6 +524,15 @@ class _Builder:
                     self.fail(f"points {v} lie outside the tier's range {span[0]}..{span[1]}", *path, "points")
             tier_legal = self.legal(body)
             members: List[Situation] = []
+            if body.get("situation_required") is False:
+                # The class itself is a situation: a score event may give only the tier (济宁 四(N)).
+                code = str(body.get("code") or f"tier-{number}")
+                if code in situations:
+                    self.fail(f"situation code '{code}' is used twice", *path, "code")
+                own = Situation(code=code, tier=number, legal=tier_legal, catch_all=True, points=points,
+                                range=span)  # type: ignore[arg-type]
+                situations[code] = own
+                members.append(own)
             for s_index, s_body in enumerate(body["situations"]):
                 code = str(s_body["code"])
                 if code in situations:
@@ -434,13 +568,57 @@ class _Builder:
                     months_max = months_max or months
                 elif months_min is not None and months_max is not None and months_min > months_max:
                     self.fail(f"months_min {months_min} is above months_max {months_max}", *path, "months_min")
-            if action == "terminate" and body.get("ban_years") is None:
-                self.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+            self.check_ban(body, path)
             when = self.expression(body["when"], CONSEQUENCE_NAMES, "bool", *path, "when")
             if when is None:
                 continue
             result.append(Consequence(body["id"], self.legal(body), when, action, body.get("measure"),
-                                      months, months_min, months_max, body.get("ban_years")))
+                                      months, months_min, months_max, body.get("ban_years"),
+                                      body.get("ban_years_min"), body.get("ban_years_max")))
+        return result
+
+    def check_ban(self, body: Mapping[str, Any], path: Tuple) -> None:
+        """A termination needs its ban: ``ban_years``, or ``ban_years_min`` and ``ban_years_max``."""
+        if body["action"] != "terminate":
+            return
+        low, high = body.get("ban_years_min"), body.get("ban_years_max")
+        if body.get("ban_years") is None and (low is None or high is None):
+            self.fail("a termination needs 'ban_years', or 'ban_years_min' and 'ban_years_max' "
+                      "(use ban_years: 0 where the text sets no ban)", *path)
+        elif low is not None and high is not None and low > high:
+            self.fail(f"ban_years_min {low} is above ban_years_max {high}", *path, "ban_years_min")
+
+    def obligations(self) -> Dict[str, Obligation]:
+        result: Dict[str, Obligation] = {}
+        for ob_id, body in (self.data.get("obligations") or {}).items():
+            rules = []
+            for index, rule in enumerate(body.get("consequences") or ()):
+                path = ("obligations", ob_id, "consequences", index)
+                self.check_ban(rule, path)
+                when = self.expression(rule["when"], OBLIGATION_NAMES, "bool", *path, "when")
+                if when is None:
+                    continue
+                rules.append(Consequence(rule["id"], self.legal(rule, body), when, rule["action"], rule.get("measure"),
+                                         rule.get("months"), rule.get("months_min") or rule.get("months"),
+                                         rule.get("months_max") or rule.get("months"), rule.get("ban_years"),
+                                         rule.get("ban_years_min"), rule.get("ban_years_max")))
+            result[ob_id] = Obligation(ob_id, self.legal(body), tuple(rules))
+        return result
+
+    def institution_rules(self) -> List[InstitutionRule]:
+        result = []
+        seen = set()
+        for index, body in enumerate(self.data.get("institution_rules") or ()):
+            path = ("institution_rules", index)
+            if body["id"] in seen:
+                self.fail(f"institution rule id '{body['id']}' is used twice", *path, "id")
+            seen.add(body["id"])
+            when = self.expression(body["when"], INSTITUTION_NAMES, "bool", *path, "when")
+            if when is None:
+                continue
+            result.append(InstitutionRule(body["id"], self.legal(body), when, body["action"], body.get("measure"),
+                                          bool(body.get("discretionary", False)), body.get("months_max"),
+                                          tuple(body.get("applies_to") or ())))
         return result
 
     def repair(self) -> Optional[Repair]:
@@ -455,15 +633,19 @@ class _Builder:
                                 bool(spec.get("required")))
                 for name, spec in (way.get("inputs") or {}).items()
             }
+            # A way's own inputs are names of its expressions too (e.g. 海南 whistleblowing: verified, rewarded).
+            names = dict(REPAIR_NAMES)
+            for spec in inputs.values():
+                names.setdefault(spec.name, "bool" if spec.type == "boolean" else "number")
             bands = []
             for b_index, band in enumerate(way.get("bands") or ()):
-                when = self.expression(band["when"], REPAIR_NAMES, "bool", *path, "bands", b_index, "when")
+                when = self.expression(band["when"], names, "bool", *path, "bands", b_index, "when")
                 if when is not None:
                     bands.append(Band(when, band["points"]))
             points = way.get("points")
             points_expr = None
             if points is not None:
-                points_expr = self.expression(str(points), REPAIR_NAMES, "number", *path, "points")
+                points_expr = self.expression(str(points), names, "number", *path, "points")
             elif not bands:
                 self.fail("a repair way needs 'points' or 'bands'", *path)
             ways[way_id] = RepairWay(way_id, self.legal(way, body), MappingProxyType(inputs), points_expr,
@@ -499,6 +681,93 @@ class _Builder:
             if when is not None and settled is not None:
                 result.append(SettlementRule(body["id"], self.legal(body), when, settled))
         return result
+
+
+    def attribution(self):
+        """The ``attribution:`` section, compiled by the attribution layer (None where absent)."""
+        if not self.data.get("attribution"):
+            return None
+        from ..attribution.annex import build_attribution
+
+        return build_attribution(self)
+
+    # -- time: calendar and deadlines (issue 6) ------------------------------------------------
+    def calendar(self) -> RulebookCalendar:
+        """The rulebook's ``calendar:`` section as a :class:`RulebookCalendar` (defaults without one)."""
+        body = self.data.get("calendar") or {}
+        overrides: Dict[_dt.date, str] = {}
+        for key, kind in (body.get("overrides") or {}).items():
+            day = self.date(key, "calendar", "overrides", key)
+            if day is not None:
+                overrides[day] = kind
+        try:
+            calendar = WorkCalendar(overrides, complete_years=body.get("complete_years") or (),
+                                    years=body.get("years"))
+        except CalendarError as error:
+            self.fail(error.message, "calendar", "overrides")
+            calendar = WorkCalendar()
+        return RulebookCalendar(calendar, body.get("count_from", "next_day"), body.get("period_end", "next_workday"))
+
+    def deadlines(self) -> Dict[str, "Deadline"]:
+        result: Dict[str, Deadline] = {}
+        for kind, body in (self.data.get("deadlines") or {}).items():
+            path = ("deadlines", kind)
+            expression = self.expression(body["deadline"], DEADLINE_NAMES, "date", *path, "deadline")
+            if expression is None:
+                continue
+            result[kind] = Deadline(kind, self.legal(body), body.get("label"), body["from"], expression,
+                                    body.get("bound", "latest"), body.get("actor"), self.where(*path))
+        return result
+
+
+#: Names a deadline expression (``deadlines.<kind>.deadline``) may read.
+DEADLINE_NAMES: Mapping[str, str] = MappingProxyType({"from": "date"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit of the document: ``deadline`` is a date expression over ``from``."""
+
+    kind: str
+    legal: Legal
+    label: Optional[str]
+    start: str                  # what the FROM date is, e.g. notice_received
+    expression: CompiledExpression
+    bound: str                  # latest | earliest
+    actor: Optional[str]
+    location: Location
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    """A computed deadline: the date, the rule it comes from, and how it was counted."""
+
+    rulebook: str
+    kind: str
+    start: _dt.date
+    deadline: _dt.date
+    computed: _dt.date          # before 民法典 第二百零三条 moved it off a holiday (same when not moved)
+    rule: Deadline
+    notes: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON of ``yibao deadline --json``."""
+        rule = self.rule
+        return {
+            "deadline": self.deadline.isoformat(),
+            "kind": self.kind,
+            "article": rule.legal.article,
+            "from": self.start.isoformat(),
+            "from_means": rule.start,
+            "text": rule.legal.text,
+            "label": rule.label,
+            "rulebook": self.rulebook,
+            "bound": rule.bound,
+            "expression": rule.expression.text,
+            "computed": self.computed.isoformat(),
+            "interpretation": rule.legal.interpretation,
+            "notes": list(self.notes),
+        }
 
 
 def _frozen(value: Any) -> Any:
