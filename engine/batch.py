@@ -257,11 +257,13 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
         except Exception as error:  # noqa: BLE001 - one broken record must never stop a province's batch
             errors.append(_error_record(source, line, person, "InternalError", f"{type(error).__name__}: {error}", None))
             continue
-        for decision in result["decisions"]:
-            action = decision["action"]
-            actions[action] = actions.get(action, 0) + 1
-        state = result["status"]["state"]
-        states[state] = states.get(state, 0) + 1
+        # A case without one person (scores attributed over an organisation) gives a result per person.
+        for one in result["persons"].values() if isinstance(result.get("persons"), dict) else (result,):
+            for decision in one["decisions"]:
+                action = decision["action"]
+                actions[action] = actions.get(action, 0) + 1
+            state = one["status"]["state"]
+            states[state] = states.get(state, 0) + 1
         for name in omit:
             result.pop(name, None)
         out.append(_dumps(result))

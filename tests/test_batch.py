@@ -174,3 +174,19 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
     assert quiet.returncode == 0 and quiet.stderr == ""            # stderr is a pipe here: no bar
     shown = _cli("batch", "--rulebook", "inner-mongolia", str(ledger), "-o", str(tmp_path / "b.jsonl"), "--progress")
     assert shown.returncode == 0 and "100%" in shown.stderr and "/s" in shown.stderr   # rate (and ETA while running)
+
+
+def test_a_multi_person_finding_counts_every_persons_decisions(tmp_path):
+    import yaml
+
+    case = yaml.safe_load((ROOT / "examples" / "inner-mongolia-finding.yaml").read_text(encoding="utf-8"))
+    case["org"] = yaml.safe_load((ROOT / "examples" / case.pop("org_file")).read_text(encoding="utf-8"))
+    case = json.loads(json.dumps(case, default=str))
+    ledger = _write_jsonl(tmp_path / "l.jsonl", [case, CASES[1]])
+    out = tmp_path / "r.jsonl"
+    summary = run_batch(str(ledger), str(out), "inner-mongolia", workers=1)
+    assert summary.errors == 0, Path(str(out) + ".errors.jsonl").read_text()
+    first = _read(out)[0]
+    expected = engine.load_rulebook("inner-mongolia").evaluate(case, trace=False)
+    assert sum(summary.actions.values()) == sum(len(p["decisions"]) for p in expected["persons"].values())
+    assert set(first["persons"]) == set(expected["persons"])
