@@ -205,6 +205,7 @@ class ChunkResult:
     persons: int = 0
     actions: Dict[str, int] = field(default_factory=dict)
     states: Dict[str, int] = field(default_factory=dict)
+    spool: Optional[str] = None                 # or: the file the worker wrote the result lines to
 
 
 def _error_record(source: str, line: int, person: Any, kind: str, message: str, field_: Optional[str],
@@ -215,8 +216,12 @@ def _error_record(source: str, line: int, person: Any, kind: str, message: str, 
 
 
 def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple[int, Any]],
-                  omit: Sequence[str] = ("trace",)) -> ChunkResult:
-    """Evaluate a chunk of persons; every failure becomes an error record, never an exception."""
+                  omit: Sequence[str] = ("trace",), spool: Optional[str] = None) -> ChunkResult:
+    """Evaluate a chunk of persons; every failure becomes an error record, never an exception.
+
+    With ``spool`` (a file path), the result lines are written there instead of being sent back:
+    a local run then moves gigabytes file to file inside the kernel instead of through pipes.
+    """
     from .api import load_rulebook
 
     rulebook = load_rulebook(rulebook_id)  # cached per process: compiled once per worker
@@ -268,7 +273,12 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
             result.pop(name, None)
         out.append(_dumps(result))
         out.append(b"\n")
-    return ChunkResult(b"".join(out), errors, len(chunk), actions, states)
+    data = b"".join(out)
+    if spool is not None:
+        with open(spool, "wb") as handle:
+            handle.write(data)
+        return ChunkResult(b"", errors, len(chunk), actions, states, spool)
+    return ChunkResult(data, errors, len(chunk), actions, states)
 
 
 def _worker_init(rulebook_id: str) -> None:
@@ -458,6 +468,7 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     if in_main:
         signal.signal(signal.SIGTERM, _on_sigterm)
     runner: Any = None
+    spool_dir: Optional[Path] = None
     ok = False
     try:
         runner = _DaskRunner(rulebook_id, dask, workers) if dask else _LocalRunner(rulebook_id, workers)
@@ -467,13 +478,20 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
             bar = tqdm(total=os.path.getsize(ledger), unit="B", unit_scale=True, file=sys.stderr,
                        desc="batch", dynamic_ncols=True, smoothing=0.1)
         pending: Deque[Tuple[Any, int]] = collections.deque()
+        submitted = 0
+        if isinstance(runner, _LocalRunner) and runner.pool is not None:  # workers share this file system
+            spool_dir = target.with_name(f".{target.name}.{os.getpid()}.spool")
+            spool_dir.mkdir(exist_ok=True)
         with open(temp, "wb") as out, open(errors_temp, "wb") as bad:
 
             def drain(limit: int) -> None:
                 while len(pending) > limit:
                     handle, size = pending.popleft()
                     chunk = runner.result(handle)
-                    out.write(chunk.data)
+                    if chunk.spool is not None:
+                        _append_file(out, chunk.spool)
+                    else:
+                        out.write(chunk.data)
                     for record in chunk.errors:
                         bad.write(_dumps(record) + b"\n")
                     summary.add(chunk)
@@ -483,7 +501,9 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
 
             for chunk in _chunks(records, chunk_size):
                 size = _chunk_bytes(fmt, chunk)
-                pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit))), size))
+                spool = str(spool_dir / f"{submitted:09d}.part") if spool_dir is not None else None
+                pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit), spool)), size))
+                submitted += 1
                 drain(runner.in_flight)
             drain(0)
             out.flush()
@@ -500,6 +520,10 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
             runner.close(ok)
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+        if spool_dir is not None:
+            import shutil
+
+            shutil.rmtree(spool_dir, ignore_errors=True)
         if not ok:
             for path in (temp, errors_temp):
                 try:
@@ -513,6 +537,30 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     summary.cpu_main = own.ru_utime + own.ru_stime - cpu_before[0]
     summary.cpu_workers = children.ru_utime + children.ru_stime - cpu_before[1]
     return summary
+
+
+def _append_file(out, path: str) -> None:
+    """Append the file at ``path`` to ``out`` (kernel-side copy where the OS has one), then remove it."""
+    out.flush()
+    with open(path, "rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        copied = 0
+        copy = getattr(os, "copy_file_range", None)
+        try:
+            while copy is not None and copied < size:
+                step = copy(source.fileno(), out.fileno(), size - copied)
+                if step == 0:
+                    break
+                copied += step
+        except OSError:
+            source.seek(copied)
+            copy = None
+        if copied < size:
+            source.seek(copied)
+            import shutil
+
+            shutil.copyfileobj(source, out, 1 << 20)
+    os.unlink(path)
 
 
 def _chunk_bytes(fmt: str, chunk: Sequence[Tuple[int, Any]]) -> int:
