@@ -54,6 +54,10 @@ def check_rulebook(id_or_path: str) -> List["YibaoError"]:
         return [error]
     if not isinstance(document.data, dict):
         return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
+    try:
+        document = registry.merged_document(document)  # extends: errors point into the file of each value
+    except YibaoError as error:
+        return [error]
     errors = schema_errors(document, "rulebook")
     if errors:
         return list(errors)
@@ -70,7 +74,13 @@ def describe_rulebook(id_or_path: str) -> str:
     ways = len(rb.repair.ways) if rb.repair else 0
     return (f"{rb.id} ({rb.document}), in force from {rb.effective_from}: {len(rb.situations)} situations in "
             f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
-            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations")
+            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations"
+            + (f"; extends {' → '.join(rb.lineage[1:])}" if len(rb.lineage) > 1 else ""))
+
+
+def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
+    """For every effective rule of a rulebook: section, id and the file:line it came from."""
+    return [dict(row) for row in load_rulebook(id_or_path).origins]
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:

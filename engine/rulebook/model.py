@@ -242,6 +242,10 @@ class Rulebook:
     settlement: Tuple[SettlementRule, ...]
     source: str
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    #: For every effective rule: section, id, and the file and line it came from (inheritance).
+    origins: Tuple[Mapping[str, Any], ...] = field(repr=False, compare=False, default=())
+    #: The extends chain, this rulebook first (``("weihai", "shandong", "national")``).
+    lineage: Tuple[str, ...] = ()
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
