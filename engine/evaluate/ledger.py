@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import CaseError, Location, did_you_mean
 from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
@@ -31,6 +31,9 @@ class ScoreEvent:
     behaviour: str
     institution: Optional[str]
     kind: str = "score"
+    months: Optional[int] = None           # the suspension length the case fixes (within the rule's range)
+    where: Optional[Location] = None       # where the event is written, for errors found while evaluating
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -41,6 +44,7 @@ class RepairEvent:
     score: float
     points_claimed: float
     kind: str = "repair"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -49,6 +53,7 @@ class ClaimEvent:
     date: _dt.date
     emergency: bool
     kind: str = "claim"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -57,9 +62,24 @@ class RestorationEvent:
     date: _dt.date
     passed: bool
     kind: str = "restoration"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
-Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent]
+@dataclass(slots=True)
+class InstitutionEvent:
+    """A measure against the person's institution (服务协议中止/暂停、解除) and whether the person is responsible."""
+
+    index: int
+    date: _dt.date
+    measure: str
+    responsible: bool
+    until: Optional[_dt.date]
+    institution: Optional[str]
+    kind: str = "institution"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+
+
+Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, InstitutionEvent]
 
 
 @dataclass
@@ -104,8 +124,13 @@ class _Reader:
 
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
-              positions: Optional[Dict[Tuple, Mark]] = None) -> Case:
-    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case."""
+              positions: Optional[Dict[Tuple, Mark]] = None,
+              versions: Optional[Sequence[Rulebook]] = None) -> Case:
+    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
+
+    With ``versions`` (every version of the rulebook id, by effective period), each event is read
+    against the version in force on its date, and carries it (``event.rulebook``).
+    """
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
     reader = _Reader(rulebook, document)
@@ -138,9 +163,13 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         parameters[name] = value
 
     events: List[Event] = []
+    base_reader = reader
     for index, body in enumerate(data.get("events") or ()):
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
+        if versions:
+            reader = _Reader(_version_for(base_reader, versions, date, index), document)
+            rulebook = reader.rulebook
         if date < rulebook.effective_from:
             raise reader.error(f"event dated {date} is before {rulebook.id} took effect on {rulebook.effective_from}",
                                "events", index, "date")
@@ -155,6 +184,12 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
         elif kind == "restoration":
             events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
+        elif kind == "institution":
+            events.append(_institution_event(reader, index, date, body))
+        if versions:
+            events[-1].rulebook = rulebook
+    reader = base_reader
+    rulebook = base_reader.rulebook
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
 
@@ -194,8 +229,17 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
         raise reader.error(f"adjustment '{adjustment}' is not allowed by {rulebook.id} (allowed: {allowed}); "
                            "points are fixed by the scoring table", *path, "adjustment")
 
+    if adjustment in ("down_tier", "up_tier"):
+        target = situation.tier + (-1 if adjustment == "down_tier" else 1)
+        if target not in rulebook.tiers:
+            raise reader.error(f"adjustment {adjustment}: tier {situation.tier} has no tier "
+                               f"{'below' if adjustment == 'down_tier' else 'above'} it "
+                               f"(tiers {', '.join(map(str, rulebook.tiers))})", *path, "adjustment")
     default, low, high, rule = allowed_points(rulebook, situation, responsibility, adjustment)
     points = body.get("points")
+    if points is None and default is None:
+        raise reader.error(f"{rulebook.id} sets no default points for situation {situation.code}; "
+                           f"give points in {low}..{high} ({rule})", *path, "points")
     if points is None:
         points = default
     elif not low <= points <= high:
@@ -205,6 +249,9 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
                            f"expected {expected} ({rule})", *path, "points")
     inspection = body.get("inspection")
     behaviour = body.get("behaviour")
+    months = body.get("months")
+    if months is not None and not any(c.action == "suspend" for c in rulebook.consequences):
+        raise reader.error(f"{rulebook.id} has no suspension whose length a case could fix", *path, "months")
     return ScoreEvent(
         index=index, date=date, situation=situation, responsibility=responsibility, points=int(points),
         adjustment=adjustment,
@@ -212,13 +259,54 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
         inspection=str(inspection) if inspection is not None else f"#event-{index}",
         behaviour=str(behaviour) if behaviour is not None else f"#event-{index}",
         institution=body.get("institution"),
+        months=months,
+        where=reader.document.location(path + ("months",)) if reader.document.positions
+        else Location(reader.document.source if reader.document.source != "<case>" else None,
+                      field=format_path(path + ("months",))),
     )
+
+
+def _version_for(reader: _Reader, versions: Sequence[Rulebook], date: _dt.date, index: int) -> Rulebook:
+    """The version in force on ``date``; an error naming the dates when none is."""
+    for version in versions:
+        if version.effective_from <= date and (version.effective_until is None or date <= version.effective_until):
+            return version
+    first = versions[0]
+    if date < first.effective_from:
+        raise reader.error(f"event dated {date} is before {first.id} took effect on {first.effective_from}",
+                           "events", index, "date")
+    periods = ", ".join(f"{v.effective_from}..{v.effective_until or ''}" for v in versions)
+    raise reader.error(f"event dated {date} falls in no effective period of {first.id} ({periods})",
+                       "events", index, "date")
+
+
+def _institution_event(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> InstitutionEvent:
+    institution = reader.rulebook.institution
+    measure = body["measure"]
+    if institution is None:
+        raise reader.error(f"{reader.rulebook.id} writes no rule on measures against the institution",
+                           "events", index, "kind")
+    if measure not in institution.measures:
+        raise reader.error(f"unknown institution measure '{measure}'; {reader.rulebook.id} has "
+                           f"{', '.join(institution.measures)}" + did_you_mean(measure, institution.measures),
+                           "events", index, "measure")
+    until = reader.date(body["until"], "events", index, "until") if body.get("until") else None
+    if until is None and body["responsible"] and any(
+            rule.measure == measure and rule.action == "suspend" and rule.term == "institution"
+            for rule in institution.rules):
+        raise reader.error(f"measure '{measure}' suspends a responsible person for the institution's term: "
+                           "give 'until' (the last day of the institution's suspension)", "events", index)
+    if until is not None and until < date:
+        raise reader.error(f"until {until} is before the measure's date {date}", "events", index, "until")
+    return InstitutionEvent(index, date, measure, bool(body["responsible"]), until, body.get("institution"))
 
 
 def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Optional[str],
                    adjustment: Optional[str]) -> Tuple[int, int, int, str]:
     """The default points of a score and the range a case may give: (default, low, high, why)."""
-    def level_points(points, tier_range) -> int:
+    def level_points(points, tier_range) -> Optional[int]:
+        if points is None:
+            return None  # the rulebook sets only a range: the case gives the points
         if isinstance(points, Mapping):
             return points[responsibility] if responsibility in points else tier_range[0]
         return points

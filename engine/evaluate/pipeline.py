@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..calendar import add_months, add_years
 from ..rulebook.model import Consequence, Rulebook
-from .ledger import Case, ClaimEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
+from ..errors import CaseError
+from .ledger import Case, ClaimEvent, InstitutionEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
 
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -67,6 +68,7 @@ class _Evaluation:
         self.repairs: List[Dict[str, Any]] = []
         self.claims: List[Dict[str, Any]] = []
         self.restorations: List[Dict[str, Any]] = []
+        self.institution_events: List[Dict[str, Any]] = []
         self.sanction: Optional[_Sanction] = None
         self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None}]
         params = case.parameters
@@ -190,11 +192,21 @@ class _Evaluation:
         if rule is None or action in ("none", "warn"):
             return
         day = event.date
+        if event.months is not None and action != "suspend":
+            raise CaseError(f"months {event.months} given, but this event leads to {action}, not a suspension",
+                            event.where)
         if action == "suspend":
             decision["months"] = rule.months
             decision["months_min"] = rule.months_min
             decision["months_max"] = rule.months_max
             months = rule.months if rule.months is not None else rule.months_min
+            if event.months is not None:
+                # The agency fixed the length within the rule's range (e.g. 辽宁 第二十四条（三） 1-3 months).
+                if not rule.months_min <= event.months <= rule.months_max:
+                    raise CaseError(f"months {event.months} is outside {rule.months_min}..{rule.months_max} "
+                                    f"of {rule.id} ({rule.legal.article})", event.where)
+                months = event.months
+                decision["months"] = months
             until = add_months(day, months)
             decision["from"], decision["until"] = _iso(day), _iso(until)
             self.suspend(index, day, until, months, single, rule)
@@ -360,7 +372,8 @@ class _Evaluation:
             self.note("restoration", event.index, None, record["article"], record["reason"])
             return
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
-               "passed": event.passed}
+               "passed": event.passed, "year_net": self.year(event.date.year).net,
+               "sanction_single": sanction.single}
         if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when.fn(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
             self.note("restoration", event.index, "restoration", record["article"], record["reason"])
@@ -375,10 +388,65 @@ class _Evaluation:
         self.note("restoration", event.index, "restoration", record["article"],
                   f"restored: {state} → normal from {event.date}")
 
+    # -- institution ------------------------------------------------------------------------------
+    def institution(self, event: InstitutionEvent) -> None:
+        """A measure against the institution: the rulebook's institution rules decide the person's status."""
+        spec = self.rulebook.institution
+        assert spec is not None  # the ledger checked it
+        state = self.state_now()
+        record: Dict[str, Any] = {"event": event.index, "date": _iso(event.date), "measure": event.measure,
+                                  "responsible": event.responsible, "action": "none", "until": None,
+                                  "state_before": state, "rules": [], "articles": []}
+        self.institution_events.append(record)
+        env = {**self.env, "responsible": event.responsible, "measure": event.measure, "state": state,
+               "date": event.date}
+        for rule in spec.rules:
+            if rule.measure != event.measure or not rule.when.fn(env):
+                continue
+            record["rules"].append(rule.id)
+            record["articles"].append(rule.legal.article)
+            record["action"] = rule.action
+            if rule.action == "suspend":
+                until = event.until
+                current = self.sanction
+                if current is not None and current.state == "suspended" and (until is None or current.until > until):
+                    until = current.until  # the person's own term runs longer: it decides
+                record["until"] = _iso(until)
+                if current is not None and current.state == "suspended" and event.date <= current.until:
+                    current.until = until
+                    self.periods[-1]["until"] = until
+                    self.note("status", None, rule.id, rule.legal.article,
+                              f"already suspended: suspended until the later end, {until}")
+                else:
+                    self.suspend(-1, event.date, until, 0, current.single if current else 0, _RuleView(rule))
+            elif rule.action == "terminate":
+                until = add_years(event.date, rule.ban_years or 0)
+                record["until"] = _iso(until)
+                self.terminate(-1, event.date, until, self.sanction.single if self.sanction else 0, _RuleView(rule))
+            self.note("institution", event.index, rule.id, rule.legal.article,
+                      f"institution measure {event.measure}, person responsible: {event.responsible} → {rule.action}")
+            return
+        article = spec.legal.article or None
+        if article:
+            record["articles"].append(article)
+        self.note("institution", event.index, None, article,
+                  f"institution measure {event.measure}, person responsible: {event.responsible}: "
+                  f"no rule applies; status stays {state}")
+
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
-        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore}
+        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore,
+                    "institution": self.institution}
+        base = self.rulebook
         for event in self.case.events:
+            version = getattr(event, "rulebook", None) or base
+            if version is not self.rulebook:
+                self.note("version", event.index, version.id, version.effective_legal.article
+                          if version.effective_legal else None,
+                          f"{version.document} in force from {version.effective_from}"
+                          f"{' until ' + str(version.effective_until) if version.effective_until else ''} "
+                          f"applies from this event on")
+                self.rulebook = version
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
@@ -430,6 +498,7 @@ class _Evaluation:
             "repairs": self.repairs,
             "claims": self.claims,
             "restorations": self.restorations,
+            "institution_events": self.institution_events,
             "status": self.status_on(case.as_of),
             "timeline": timeline,
             "interpretations": [
@@ -442,8 +511,34 @@ class _Evaluation:
         }
 
 
+class _RuleView:
+    """An institution rule seen as a consequence by the status machinery (id, legal, ban_years)."""
+
+    def __init__(self, rule) -> None:
+        self.id = rule.id
+        self.legal = rule.legal
+        self.ban_years = rule.ban_years
+
+
+def _versions(rulebook: Rulebook) -> Optional[List[Rulebook]]:
+    """Every version of ``rulebook``'s id when it has several files (effective periods), else None."""
+    from ..rulebook import registry
+
+    files = registry.version_files(rulebook.id)
+    if len(files) < 2:
+        return None
+    found = registry.versions(rulebook.id)
+    if not any(version is rulebook or version.source == rulebook.source for version in found):
+        return None  # loaded from elsewhere (a file given by path): it stands alone
+    return found
+
+
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
                   positions=None, trace: bool = True) -> Dict[str, Any]:
-    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
-    typed = read_case(rulebook, case, source=source, positions=positions)
+    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
+
+    When the rulebook id has several versions (``<id>.yaml``, ``<id>@<label>.yaml``), each event is
+    judged by the version in force on its date.
+    """
+    typed = read_case(rulebook, case, source=source, positions=positions, versions=_versions(rulebook))
     return _Evaluation(rulebook, typed, trace).run()

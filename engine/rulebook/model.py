@@ -56,6 +56,13 @@ REPAIR_NAMES: Mapping[str, str] = MappingProxyType({
 #: Names a restoration condition may read.
 RESTORATION_NAMES: Mapping[str, str] = MappingProxyType({
     "state": "string", "date": "date", "until": "date", "from": "date", "passed": "bool", "role": "string",
+    "year_net": "number",            # the net points of the restoration date's year (after repairs)
+    "sanction_single": "number",     # the 单次记分 of the decision behind the running term
+})
+
+#: Names an institution rule (``institution.rules[].when``) may read.
+INSTITUTION_NAMES: Mapping[str, str] = MappingProxyType({
+    "responsible": "bool", "measure": "string", "state": "string", "date": "date", "role": "string",
 })
 
 #: Names a settlement rule may read.
@@ -206,6 +213,26 @@ class SettlementRule:
 
 
 @dataclass(frozen=True)
+class InstitutionRule:
+    """How a measure against the institution (协议中止、解除) changes a staff member's status."""
+
+    id: str
+    legal: Legal
+    measure: str
+    when: CompiledExpression
+    action: str
+    term: str
+    ban_years: Optional[int]
+
+
+@dataclass(frozen=True)
+class Institution:
+    legal: Legal
+    measures: Mapping[str, str]
+    rules: Tuple[InstitutionRule, ...]
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """A compiled rulebook: immutable, safe to share between threads.
 
@@ -246,6 +273,8 @@ class Rulebook:
     origins: Tuple[Mapping[str, Any], ...] = field(repr=False, compare=False, default=())
     #: The extends chain, this rulebook first (``("weihai", "shandong", "national")``).
     lineage: Tuple[str, ...] = ()
+    #: Institution-level measures that change staff status (e.g. 辽宁 第二十八条); None where the text has none.
+    institution: Optional[Institution] = None
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
@@ -345,6 +374,7 @@ class _Builder:
             repair=self.repair(),
             restoration=self.restoration(),
             settlement=tuple(self.settlement()),
+            institution=self.institution(),
             source=source,
             raw=MappingProxyType(data),
         )
@@ -377,14 +407,17 @@ class _Builder:
             if number in tiers:
                 self.fail(f"tier {number} is defined twice", *path, "tier")
             points = body.get("points")
-            if points is None:
-                self.fail("a tier needs its points (a number, or one per responsibility level)", *path)
+            within = (scoring.get("discretion") or {}).get("points") == "within_tier"
+            if points is None and not (within and body.get("range")):
+                self.fail("a tier needs its points (a number, or one per responsibility level); "
+                          "a tier with only a range needs discretion points: within_tier", *path)
                 points = 0
             if isinstance(points, Mapping) and responsibility_required:
                 missing = [lvl for lvl in LEVELS if lvl not in points]
                 if missing:
                     self.fail(f"points for {', '.join(missing)} are missing", *path, "points")
-            values = list(points.values()) if isinstance(points, Mapping) else [points]
+            # No default points (None): the case must give them, within the range.
+            values = [] if points is None else list(points.values()) if isinstance(points, Mapping) else [points]
             span = tuple(body.get("range") or (min(values), max(values)))
             if span[0] > span[1]:
                 self.fail(f"range {list(span)} runs backwards", *path, "range")
@@ -493,6 +526,31 @@ class _Builder:
             if when is not None and settled is not None:
                 result.append(SettlementRule(body["id"], self.legal(body), when, settled))
         return result
+
+
+def _institution(self: "_Builder") -> Optional[Institution]:
+    body = self.data.get("institution")
+    if not body:
+        return None
+    measures = dict(body.get("measures") or {})
+    rules = []
+    for index, rule in enumerate(body.get("rules") or ()):
+        path = ("institution", "rules", index)
+        if measures and rule["measure"] not in measures:
+            self.fail(f"unknown institution measure '{rule['measure']}'; expected one of {', '.join(measures)}"
+                      + did_you_mean(rule["measure"], measures), *path, "measure")
+        if rule["action"] == "terminate" and rule.get("ban_years") is None:
+            self.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+        when = self.expression(rule["when"], INSTITUTION_NAMES, "bool", *path, "when")
+        if when is not None:
+            rules.append(InstitutionRule(rule["id"], self.legal(rule), rule["measure"], when, rule["action"],
+                                         rule.get("term", "institution"), rule.get("ban_years")))
+    if not measures:
+        measures = {rule.measure: rule.measure for rule in rules}
+    return Institution(self.legal(body), MappingProxyType(measures), tuple(rules))
+
+
+_Builder.institution = _institution  # type: ignore[attr-defined]
 
 
 def build_rulebook(document: PositionedDocument) -> Rulebook:
