@@ -76,6 +76,8 @@ class _Evaluation:
         self.after_term = params.get("after_term", "normal")
         self.overlap = params.get("overlapping_suspension", "fresh")
         self.shorten_mode = params.get("repair_shortening", "once_per_term")
+        # A suspension of months_min..months_max whose length the case does not fix (AMBIGUITIES: ranges).
+        self.months_default = params.get("suspension_months_default", "min")
         # One env per evaluation, updated in place: the compiled conditions read it by key.
         self.env: Dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
         self.env["role"] = case.role
@@ -199,7 +201,8 @@ class _Evaluation:
             decision["months"] = rule.months
             decision["months_min"] = rule.months_min
             decision["months_max"] = rule.months_max
-            months = rule.months if rule.months is not None else rule.months_min
+            months = rule.months if rule.months is not None else (
+                rule.months_max if self.months_default == "max" else rule.months_min)
             if event.months is not None:
                 # The agency fixed the length within the rule's range (e.g. 辽宁 第二十四条（三） 1-3 months).
                 if not rule.months_min <= event.months <= rule.months_max:
