@@ -189,14 +189,14 @@ class _Evaluation:
         }
         if self.rulebook.scoring_model == "deduct" and self.rulebook.allowance is not None:
             decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
+        if event.months is not None and action != "suspend":
+            raise CaseError(f"months {event.months} given, but this event leads to {action}, not a suspension",
+                            event.where)
         index = len(self.decisions)
         self.decisions.append(decision)
         if rule is None or action in ("none", "warn"):
             return
         day = event.date
-        if event.months is not None and action != "suspend":
-            raise CaseError(f"months {event.months} given, but this event leads to {action}, not a suspension",
-                            event.where)
         if action == "suspend":
             decision["months"] = rule.months
             decision["months_min"] = rule.months_min
