@@ -45,6 +45,7 @@ class _Sanction:
     decision: int            # index into the decisions list
     single: int
     shortened: bool = False
+    cause: str = "score"     # score | institution: what decided the term (institution rules)
 
 
 def _iso(value: Optional[_dt.date]) -> Optional[str]:
@@ -376,7 +377,7 @@ class _Evaluation:
             return
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
                "passed": event.passed, "year_net": self.year(event.date.year).net,
-               "sanction_single": sanction.single}
+               "sanction_single": sanction.single, "sanction_cause": sanction.cause}
         if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when.fn(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
             self.note("restoration", event.index, "restoration", record["article"], record["reason"])
@@ -422,10 +423,14 @@ class _Evaluation:
                               f"already suspended: suspended until the later end, {until}")
                 else:
                     self.suspend(-1, event.date, until, 0, current.single if current else 0, _RuleView(rule))
+                    if self.sanction is not None:
+                        self.sanction.cause = "institution"
             elif rule.action == "terminate":
                 until = add_years(event.date, rule.ban_years or 0)
                 record["until"] = _iso(until)
                 self.terminate(-1, event.date, until, self.sanction.single if self.sanction else 0, _RuleView(rule))
+                if self.sanction is not None and self.sanction.start == event.date:
+                    self.sanction.cause = "institution"
             self.note("institution", event.index, rule.id, rule.legal.article,
                       f"institution measure {event.measure}, person responsible: {event.responsible} → {rule.action}")
             return

@@ -58,6 +58,7 @@ RESTORATION_NAMES: Mapping[str, str] = MappingProxyType({
     "state": "string", "date": "date", "until": "date", "from": "date", "passed": "bool", "role": "string",
     "year_net": "number",            # the net points of the restoration date's year (after repairs)
     "sanction_single": "number",     # the 单次记分 of the decision behind the running term
+    "sanction_cause": "string",      # score | institution: what decided the running term
 })
 
 #: Names an institution rule (``institution.rules[].when``) may read.
