@@ -111,10 +111,11 @@ class _Reader:
         self.document = document
 
     def error(self, message: str, *path: Union[str, int]) -> CaseError:
-        location = self.document.location(path) if self.document.positions else Location(self.document.source, field=format_path(path))
-        if not self.document.positions:
-            location = Location(self.document.source if self.document.source != "<case>" else None, field=format_path(path))
-        return CaseError(message, location)
+        """A case error at ``path``: with line and column when the case came from a file."""
+        if self.document.positions:
+            return CaseError(message, self.document.location(path))
+        source = None if self.document.source == "<case>" else self.document.source
+        return CaseError(message, Location(source, field=format_path(path)))
 
     def date(self, value: Any, *path: Union[str, int]) -> _dt.date:
         try:
@@ -138,8 +139,9 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         raise reader.error("a case must be a mapping with rulebook, as_of, person and events")
     for error in _validator("case").iter_errors(data):
         located = _located(document, error)
-        raise CaseError(located.message, located.location if positions else Location(
-            source, field=located.location.field))
+        if positions:
+            raise CaseError(located.message, located.location)
+        raise CaseError(located.message, Location(None if source is None else source, field=located.location.field))
 
     if data.get("rulebook") and data["rulebook"] != rulebook.id:
         raise reader.error(f"this case is for rulebook '{data['rulebook']}', but was evaluated with '{rulebook.id}'", "rulebook")

@@ -165,7 +165,7 @@ class _Evaluation:
         chosen: Optional[Consequence] = None
         fired = []
         for rule in rulebook.consequences:
-            if rule.when.fn(env):
+            if rule.when(env):
                 fired.append(rule)
                 if chosen is None or rule.severity > chosen.severity:
                     chosen = rule
@@ -284,12 +284,12 @@ class _Evaluation:
             self.note("repair", event.index, rule, article, f"repair by {way.id} refused: {reason}")
 
         for rule in repair.refuse:
-            if rule.when.fn(env):
+            if rule.when(env):
                 return refuse(rule.reason, rule.legal.article, rule.id)
         if way.bands:
-            earned = next((band.points for band in way.bands if band.when.fn(env)), 0)
+            earned = next((band.points for band in way.bands if band.when(env)), 0)
         else:
-            earned = way.points.fn(env) if way.points is not None else 0
+            earned = way.points(env) if way.points is not None else 0
         if earned <= 0:
             return refuse(way.fail_reason or "earns no points", way.legal.article, way.id)
         if way.per_year_count is not None and year.way_count.get(way.id, 0) >= way.per_year_count:
@@ -348,8 +348,8 @@ class _Evaluation:
         env = {**self.env, "state": state, "emergency": event.emergency, "date": event.date,
                "until": sanction.until if sanction else None}
         for rule in self.rulebook.settlement:
-            if rule.when.fn(env):
-                settled = bool(rule.settled.fn(env))
+            if rule.when(env):
+                settled = bool(rule.settled(env))
                 reason = (f"status {state}" + (", emergency" if event.emergency else "") +
                           f": {'settled' if settled else 'not settled'} ({rule.legal.article})")
                 self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
@@ -378,7 +378,7 @@ class _Evaluation:
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
                "passed": event.passed, "year_net": self.year(event.date.year).net,
                "sanction_single": sanction.single, "sanction_cause": sanction.cause}
-        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when.fn(env):
+        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
             self.note("restoration", event.index, "restoration", record["article"], record["reason"])
             return
@@ -405,7 +405,7 @@ class _Evaluation:
         env = {**self.env, "responsible": event.responsible, "measure": event.measure, "state": state,
                "date": event.date}
         for rule in spec.rules:
-            if rule.measure != event.measure or not rule.when.fn(env):
+            if rule.measure != event.measure or not rule.when(env):
                 continue
             record["rules"].append(rule.id)
             record["articles"].append(rule.legal.article)
