@@ -23,6 +23,7 @@ from .yamlpos import PositionedDocument, load_yaml_file
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()
 _cache: Dict[Tuple[str, float], Rulebook] = {}
+_version_cache: Dict[Tuple, Tuple[Path, ...]] = {}
 
 
 def rulebook_dirs() -> List[Path]:
@@ -46,10 +47,18 @@ def version_files(rulebook_id: str) -> List[Path]:
 
     A folder earlier in :func:`rulebook_dirs` hides a later folder's file of the same name.
     """
+    folders = rulebook_dirs()
+    # Cached per folder state: evaluation asks for every case, and a glob per case would dominate batches.
+    key = (rulebook_id, tuple((str(d), d.stat().st_mtime_ns) for d in folders))
+    cached = _version_cache.get(key)
+    if cached is not None:
+        return list(cached)
     found: Dict[str, Path] = {}
-    for folder in rulebook_dirs():
+    for folder in folders:
         for path in sorted(folder.glob(f"{rulebook_id}.yaml")) + sorted(folder.glob(f"{rulebook_id}@*.yaml")):
             found.setdefault(path.name, path)
+    with _lock:
+        _version_cache[key] = tuple(found.values())
     return list(found.values())
 
 
