@@ -84,11 +84,25 @@ def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:
-    """Warnings that do not stop a rulebook from loading (e.g. a partial source)."""
+    """Warnings that do not stop a rulebook from loading (e.g. a partial source, overlapping versions)."""
     rb = load_rulebook(id_or_path)
+    warnings: List[str] = []
     if rb.completeness == "partial":
-        return [f"{rb.id} is partial: {'; '.join(rb.missing) or 'parts of its source text are missing'}"]
-    return []
+        warnings.append(f"{rb.id} is partial: {'; '.join(rb.missing) or 'parts of its source text are missing'}")
+    warnings.extend(version_warnings(rb.id))
+    return warnings
+
+
+def version_warnings(rulebook_id: str) -> List[str]:
+    """Overlapping effective periods among the files of one rulebook id (the earlier version would win)."""
+    versions = registry.versions(rulebook_id) if len(registry.version_files(rulebook_id)) > 1 else []
+    out = []
+    for earlier, later in zip(versions, versions[1:]):
+        if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
+            out.append(f"versions of {rulebook_id} overlap: {earlier.source} ({earlier.effective_from}.."
+                       f"{earlier.effective_until or ''}) and {later.source} (from {later.effective_from}); "
+                       f"events in the overlap use the earlier one")
+    return out
 
 
 def rulebook_index() -> List[Dict[str, Any]]:

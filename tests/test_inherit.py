@@ -298,3 +298,11 @@ def test_real_chain_weihai_shandong_national():
     procedures = rb.raw["procedures"]
     report = next(p for p in procedures if p["id"] == "yearly-report-to-city")
     assert report["annual_by"] == "01-05" and report["to"] == "市医保局"
+
+
+def test_overlapping_versions_are_warned_about(books):
+    write(books, "t-ov.yaml", BASE.format(id="t-ov", until="", completeness="complete", months=1))
+    write(books, "t-ov@2.yaml", BASE.format(id="t-ov", until="", completeness="complete",
+                                            months=2).replace('from: "2025-01-01"', 'from: "2025-07-01"'))
+    warnings = api.rulebook_warnings("t-ov")
+    assert any("overlap" in w for w in warnings)
