@@ -306,3 +306,10 @@ def test_overlapping_versions_are_warned_about(books):
                                             months=2).replace('from: "2025-01-01"', 'from: "2025-07-01"'))
     warnings = api.rulebook_warnings("t-ov")
     assert any("overlap" in w for w in warnings)
+
+
+def test_remove_without_extends_is_an_error(books):
+    path = write(books, "t-lone.yaml", BASE.format(id="t-lone", until="", completeness="complete", months=1)
+                 + "remove: [warn-2]\n")
+    errors = api.check_rulebook(str(path))
+    assert errors and "extends nothing" in errors[0].message and errors[0].location.field == "remove"

@@ -252,6 +252,9 @@ def _renumber(document: PositionedDocument, container: Path, renumber: Dict[int,
 
 def resolve(document: PositionedDocument, load_parent: ParentLoader) -> PositionedDocument:
     """``document`` with its extends chain merged in (itself when it extends nothing)."""
+    if isinstance(document.data, dict) and document.data.get("remove") and not document.data.get("extends"):
+        raise RulebookError("'remove' drops inherited rules, but this rulebook extends nothing; "
+                            "delete the rules instead, or add 'extends: <rulebook id>'", document.location(("remove",)))
     if not isinstance(document.data, dict) or not document.data.get("extends"):
         return document
     documents = chain(document, load_parent)
