@@ -92,5 +92,18 @@ def list_command(as_json: bool) -> None:
         click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
 
 
+@main.command()
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result")
+@click.option("--rulebook", default=None, help="evaluate with this rulebook id or file instead of the case's own")
+@click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
+def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
+    """Evaluate one institution's staff in one year (CASE_FILE) against the rulebook's institution rules."""
+    from .report import render_institution_text
+
+    result = _guard(lambda: api.evaluate_institution_file(case_file, rulebook=rulebook, trace=not no_trace))
+    click.echo(_dump(result) if as_json else render_institution_text(result))
+
+
 if __name__ == "__main__":
     main()

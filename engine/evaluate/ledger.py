@@ -44,6 +44,19 @@ class RepairEvent:
     score: float
     points_claimed: float
     kind: str = "repair"
+    inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+
+
+@dataclass(slots=True)
+class ObligationEvent:
+    """An obligation met or not (e.g. 济宁 三(三) the yearly test): ``passed`` false may have a consequence."""
+
+    index: int
+    date: _dt.date
+    obligation: Any  # engine.rulebook.model.Obligation
+    passed: bool
+    kind: str = "obligation"
     rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
@@ -75,11 +88,11 @@ class InstitutionEvent:
     responsible: bool
     until: Optional[_dt.date]
     institution: Optional[str]
-    kind: str = "institution"
+    kind: str = "institution_measure"
     rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
-Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, InstitutionEvent]
+Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, InstitutionEvent]
 
 
 @dataclass
@@ -186,7 +199,9 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
         elif kind == "restoration":
             events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
-        elif kind == "institution":
+        elif kind == "obligation":
+            events.append(_obligation(reader, index, date, body))
+        elif kind == "institution_measure":
             events.append(_institution_event(reader, index, date, body))
         if versions:
             events[-1].rulebook = rulebook
@@ -283,7 +298,7 @@ def _version_for(reader: _Reader, versions: Sequence[Rulebook], date: _dt.date, 
 
 
 def _institution_event(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> InstitutionEvent:
-    institution = reader.rulebook.institution
+    institution = reader.rulebook.institution_measures
     measure = body["measure"]
     if institution is None:
         raise reader.error(f"{reader.rulebook.id} writes no rule on measures against the institution",
@@ -321,7 +336,8 @@ def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Opt
             low, high = (0, 0) if adjustment == "down_tier" else situation.range
             return (low if adjustment == "down_tier" else default, low, high, f"{adjustment}: no adjacent tier")
         return level_points(other.points, other.range), other.range[0], other.range[1], f"{adjustment} to tier {other.tier}"
-    if rulebook.discretion_points == "fixed":
+    # Fixed points still allow 从轻/从重 within the tier where the rulebook lists those adjustments.
+    if rulebook.discretion_points == "fixed" and adjustment not in ("lighter", "heavier"):
         return default, default, default, f"{article}: fixed points"
     low, high = situation.range
     if adjustment == "lighter":
@@ -351,12 +367,17 @@ def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]
     if way is None:
         raise reader.error(f"unknown repair way '{way_id}'; {reader.rulebook.id} has {', '.join(repair.ways)}"
                            + did_you_mean(way_id, repair.ways), "events", index, "way")
-    values: Dict[str, float] = {}
+    values: Dict[str, Any] = {}
     for name, spec in way.inputs.items():
         value = body.get(name)
         if value is None:
             if spec.required:
                 raise reader.error(f"repair way '{way_id}' needs '{name}'", "events", index, name)
+            continue
+        if spec.type == "boolean":
+            if not isinstance(value, bool):
+                raise reader.error(f"'{name}' must be true or false, got {value!r}", "events", index, name)
+            values[name] = value
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise reader.error(f"'{name}' must be a number, got {value!r}", "events", index, name)
@@ -365,7 +386,20 @@ def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
             raise reader.error(f"'{name}' {value} is outside {spec.minimum}..{spec.maximum}", "events", index, name)
         values[name] = value
-    for name in ("score", "points"):
+    for name in ("score", "points", "verified", "rewarded"):
         if name in body and name not in way.inputs:
             raise reader.error(f"repair way '{way_id}' takes no '{name}'", "events", index, name)
-    return RepairEvent(index, date, way, float(values.get("score", 0)), float(values.get("points", 0)))
+    inputs = {name: values.get(name, False if spec.type == "boolean" else 0) for name, spec in way.inputs.items()}
+    return RepairEvent(index, date, way, float(values.get("score", 0) or 0), float(values.get("points", 0) or 0),
+                       inputs=inputs)
+
+
+def _obligation(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> ObligationEvent:
+    obligations = reader.rulebook.obligations
+    name = body.get("obligation")
+    if not obligations:
+        raise reader.error(f"{reader.rulebook.id} defines no obligations", "events", index, "obligation")
+    if name not in obligations:
+        raise reader.error(f"unknown obligation '{name}'; {reader.rulebook.id} has {', '.join(obligations)}"
+                           + did_you_mean(str(name), obligations), "events", index, "obligation")
+    return ObligationEvent(index, date, obligations[name], bool(body.get("passed", True)))

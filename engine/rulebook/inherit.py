@@ -14,7 +14,7 @@ file on the cycle. The chain is merged from the root down:
 * The fields that describe the document itself (``id``, ``title``, ``document``, ``effective``,
   ``issuers``, ``published``, …) are never inherited: every file states its own.
 * ``remove: [id, …]`` in a child drops inherited rules (any identified list item or an entry of
-  ``parameters`` / ``repair.ways``) by id; an id that matches nothing is an error with a
+  ``parameters`` / ``repair.ways`` / ``obligations``) by id; an id that matches nothing is an error with a
   suggestion.
 * ``completeness`` is ``partial`` when any file of the chain is partial; ``missing`` lists the
   child's own gaps and those of its parents, each prefixed with the parent's id.
@@ -44,7 +44,7 @@ OWN_FIELDS = frozenset({"id", "title", "jurisdiction", "document", "issuers", "p
 WHOLE_FIELDS = frozenset({"scope"})
 
 #: Mappings whose entries are rules with an id (the key), for ``remove`` and :func:`origins`.
-KEYED_MAPPINGS: Tuple[Path, ...] = (("parameters",), ("repair", "ways"))
+KEYED_MAPPINGS: Tuple[Path, ...] = (("parameters",), ("repair", "ways"), ("obligations",))
 
 #: Loads a parent rulebook document by id; ``where`` is the location of the ``extends`` value.
 ParentLoader = Callable[[str, PositionedDocument, Location], PositionedDocument]
