@@ -8,6 +8,7 @@ The public API is in :mod:`engine.api` and re-exported here::
 """
 
 from .api import load_rulebook, evaluate_file, list_rulebooks  # noqa: F401
+from .api import attribute_file  # noqa: F401
 from .errors import YibaoError  # noqa: F401
 
 __version__ = "0.1.0"

@@ -133,3 +133,8 @@ class CalendarError(YibaoError):
 
 class OrgError(YibaoError):
     """An organisation structure is not valid (attribution)."""
+
+
+class AttributionError(CaseError):
+    """Responsibility cannot be attributed: the rulebook has no attribution table, the row is
+    unknown, or the table does not cover the case (the engine does not guess)."""

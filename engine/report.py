@@ -142,3 +142,60 @@ def render_institution_text(result: Dict[str, Any], *, show_trace: bool = True) 
         for step in result["trace"]:
             lines.append(f"  {step.get('article') or '':<14} {step['detail']}")
     return "\n".join(lines)
+
+
+LEVEL_LABELS = {"general": "一般责任", "important": "重要责任", "primary": "主要责任"}
+
+
+def render_attribution(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao attribute`` prints."""
+    lines: List[str] = [
+        f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})    机构 institution: {result['institution']}",
+        f"违法违规类型 violation: {result['article']} {result['violation_text']}",
+        f"涉及人员 involved: {', '.join(result['involved'])}",
+        "责任认定 assignments:",
+    ]
+    for item in result["assignments"]:
+        how = " (officer's decision)" if item.get("decided") else ""
+        lines.append(f"  {item['person']:<8} {item['responsibility']} ({LEVEL_LABELS[item['responsibility']]}){how}"
+                     f" — {item['reason']}")
+    if not result["assignments"]:
+        lines.append("  (none fixed by the text)")
+    open_choices = [c for c in result["choices"] if c.get("decided") is None]
+    if open_choices:
+        lines.append("待认定 officer's choices (add decided: {person: level}):")
+        for choice in open_choices:
+            allowed = " / ".join(f"{a} ({LEVEL_LABELS[a]})" for a in choice["allowed"])
+            lines.append(f"  {choice['person']:<8} {allowed} — {choice['reason']}")
+    for reading in result.get("interpretations", []):
+        lines.append(f"解释 reading {reading['id']} = {reading['value']}")
+    if show_trace:
+        lines.append("trace:")
+        for step in result.get("trace", []):
+            lines.append(f"  {step.get('rule') or '':<28} {step['detail']}")
+    return "\n".join(lines)
+
+
+def _attribution_lines(attributions: List[Dict[str, Any]]) -> List[str]:
+    lines = ["责任认定 attributions (附件):"]
+    for item in attributions:
+        assigned = ", ".join(f"{a['person']} {a['responsibility']}" for a in item["assignments"]) or "(none)"
+        lines.append(f"  event {item['event']}: {item['article']} {item['violation_text'][:24]}… → {assigned}")
+    return lines
+
+
+def render_evaluation(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao evaluate`` prints: one person's, or every person's of a case with an organisation."""
+    if "persons" not in result:
+        text = render_text(result, show_trace=show_trace)
+        if result.get("attributions"):
+            text += "\n\n" + "\n".join(_attribution_lines(result["attributions"]))
+        return text
+    lines = [f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})    机构 institution: "
+             f"{result.get('institution')}    截至 as of: {result['as_of']}"]
+    lines += _attribution_lines(result.get("attributions", []))
+    for person, one in result["persons"].items():
+        lines.append("")
+        lines.append("=" * 72)
+        lines.append(render_text(one, show_trace=show_trace))
+    return "\n".join(lines)

@@ -139,11 +139,15 @@ class _Reader:
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
               positions: Optional[Dict[Tuple, Mark]] = None,
-              versions: Optional[Sequence[Rulebook]] = None) -> Case:
+              versions: Optional[Sequence[Rulebook]] = None,
+              event_indices: Optional[Sequence[int]] = None) -> Case:
     """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
 
     With ``versions`` (every version of the rulebook id, by effective period), each event is read
     against the version in force on its date, and carries it (``event.rulebook``).
+    ``event_indices`` (optional) gives each event its index in an enclosing case it was taken from
+    (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
+    and errors name the event as the user wrote it.
     """
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
@@ -179,7 +183,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
 
     events: List[Event] = []
     base_reader = reader
-    for index, body in enumerate(data.get("events") or ()):
+    for position, body in enumerate(data.get("events") or ()):
+        index = event_indices[position] if event_indices is not None else position
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
         if versions:

@@ -605,11 +605,12 @@ def _versions(rulebook: Rulebook) -> Optional[List[Rulebook]]:
 
 
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                  positions=None, trace: bool = True) -> Dict[str, Any]:
+                  positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
     """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
 
     When the rulebook id has several versions (``<id>.yaml``, ``<id>@<label>.yaml``), each event is
-    judged by the version in force on its date.
+    judged by the version in force on its date. ``event_indices``: see :func:`engine.evaluate.ledger.read_case`.
     """
-    typed = read_case(rulebook, case, source=source, positions=positions, versions=_versions(rulebook))
+    typed = read_case(rulebook, case, source=source, positions=positions, versions=_versions(rulebook),
+                      event_indices=event_indices)
     return _Evaluation(rulebook, typed, trace).run()

@@ -349,6 +349,9 @@ class Rulebook:
     obligations: Mapping[str, Obligation] = field(default_factory=dict)
     institution_rules: Tuple[InstitutionRule, ...] = ()
     year_cap_legal: Optional[Legal] = None
+    #: The compiled responsibility-attribution table (``engine.attribution.annex.Attribution``), or
+    #: None where the rulebook has none: attribution is then "not defined for this jurisdiction".
+    attribution: Any = None
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
@@ -358,7 +361,32 @@ class Rulebook:
         """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``."""
         from ..evaluate.pipeline import evaluate_case
 
+        if isinstance(case, Mapping) and _uses_attribution(case):
+            # Score events with `attribution:` (and the case's organisation): attribute, then score
+            # every assigned person (engine/attribution/feed.py; docs/contract.md).
+            from ..attribution.feed import evaluate_with_attribution
+
+            return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace)
         return evaluate_case(self, case, source=source, positions=positions, trace=trace)
+
+    def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
+                  positions=None) -> Dict[str, Any]:
+        """Who bears which responsibility for one finding (the annex rules over the organisation);
+        returns the JSON-ready result of ``yibao attribute --json``."""
+        from ..attribution.annex import attribute_case
+
+        return attribute_case(self, case, source=source, positions=positions)
+
+
+def _uses_attribution(case: Mapping[str, Any]) -> bool:
+    """Whether a case needs the attribution layer: an organisation, or a score event with
+    ``attribution:`` or events naming their ``person``."""
+    if "org" in case or "org_file" in case:
+        return True
+    events = case.get("events")
+    if not isinstance(events, list):
+        return False
+    return any(isinstance(e, Mapping) and ("attribution" in e or "person" in e) for e in events)
 
 
 class _Builder:
@@ -454,6 +482,7 @@ class _Builder:
             obligations=MappingProxyType(self.obligations()),
             institution_rules=tuple(self.institution_rules()),
             year_cap_legal=self.legal(scoring["year_cap_rule"]) if scoring.get("year_cap_rule") else None,
+            attribution=self.attribution(),
         )
         if self.errors:
             first = self.errors[0]
@@ -660,6 +689,14 @@ class _Builder:
             if when is not None and settled is not None:
                 result.append(SettlementRule(body["id"], self.legal(body), when, settled))
         return result
+
+    def attribution(self):
+        """The ``attribution:`` section, compiled by the attribution layer (None where absent)."""
+        if not self.data.get("attribution"):
+            return None
+        from ..attribution.annex import build_attribution
+
+        return build_attribution(self)
 
 
 def _institution_measures(self: "_Builder") -> Optional[InstitutionMeasures]:
