@@ -120,6 +120,21 @@ def rulebook_index() -> List[Dict[str, Any]]:
     return rows
 
 
+def deadline(id_or_path: str, kind: str, start: Any) -> Dict[str, Any]:
+    """The deadline of ``kind`` counted from ``start`` (date or YYYY-MM-DD) in a rulebook.
+
+    Returns ``{deadline, kind, article, from, text, rulebook, …}`` (``yibao deadline --json``).
+    A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
+    the kinds it does.
+    """
+    return load_rulebook(id_or_path).deadline(kind, start).to_dict()
+
+
+def deadline_kinds(id_or_path: str) -> List[str]:
+    """The deadline kinds a rulebook defines, in its order."""
+    return list(load_rulebook(id_or_path).deadlines)
+
+
 def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None, trace: bool = True,
                          source: Optional[str] = None, positions=None) -> Dict[str, Any]:
     """Evaluate an institution case (its staff in one year) against the rulebook's ``institution_rules``.

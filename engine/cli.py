@@ -92,6 +92,27 @@ def list_command(as_json: bool) -> None:
         click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
 
 
+@main.command(name="deadline")
+@click.argument("rulebook")
+@click.argument("kind")
+@click.argument("from_date", metavar="FROM_DATE")
+@click.option("--json", "as_json", is_flag=True, help="print {deadline, kind, article, from, text, rulebook, …}")
+def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) -> None:
+    """The deadline of KIND (appeal, verification, restoration, …) counted from FROM_DATE."""
+    result = _guard(lambda: api.deadline(rulebook, kind, from_date))
+    if as_json:
+        click.echo(_dump(result))
+        return
+    label = f" ({result['label']})" if result.get("label") else ""
+    word = "no earlier than" if result["bound"] == "earliest" else "by"
+    click.echo(f"{result['deadline']}")
+    click.echo(f"{result['kind']}{label}: {word} {result['deadline']}, counted from {result['from']} "
+               f"({result['from_means']}; {result['expression']})")
+    click.echo(f"{result['article']}: {result['text']}")
+    for note in result["notes"][1:]:
+        click.echo(f"note: {note}")
+
+
 @main.command()
 @click.argument("case_file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="print the JSON result")

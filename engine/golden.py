@@ -131,7 +131,20 @@ def run_golden(path: Path) -> GoldenOutcome:
         outcome.mismatches.append(Mismatch("(result)", "a result", f"error: {outcome.error.one_line()}"))
         return outcome
     compare(data.get("expect", {}), outcome.result, "", outcome.mismatches)
+    check_deadlines(data.get("deadlines") or (), rulebook, outcome.mismatches)
     return outcome
+
+
+def check_deadlines(items: Any, rulebook: Any, out: List[Mismatch]) -> None:
+    """``deadlines: [{kind, from, expect}]`` in a golden file: each computed deadline must equal ``expect``."""
+    for index, item in enumerate(items):
+        where = f"deadlines[{index}] ({item.get('kind')} from {item.get('from')})"
+        try:
+            actual = rulebook.deadline(str(item["kind"]), str(item["from"])).deadline.isoformat()
+        except YibaoError as error:
+            actual = f"error: {error.one_line()}"
+        if str(item["expect"]) != actual:
+            out.append(Mismatch(where, str(item["expect"]), actual))
 
 
 def institution_golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN_ROOT) -> List[Path]:

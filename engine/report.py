@@ -61,6 +61,9 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
                      f"{' ' + d['responsibility'] if d.get('responsibility') else ''}, {d['points']} pts"
                      f" (counted {d['counted_points']}, single {d['single']}, year total {d['year_total']})")
         lines.append(f"      → {_action(d)}    [{', '.join(d['articles'])}]")
+        if d.get("amended_by") is not None:
+            lines.append(f"      (amended on appeal by event {d['amended_by']}: originally {d['original_points']} pts; "
+                         "re-run from this decision)")
     if result["repairs"]:
         lines.append("")
         lines.append("记分修复 repairs:")
@@ -90,6 +93,8 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
             until = f" until {r['until']}" if r.get("until") else ""
             lines.append(f"  {r['date']}  event {r['event']}: {r['measure']}, {who} → {r['action']}{until}"
                          f"    [{', '.join(r['articles'])}]")
+    lines.extend(_appeal_lines(result))
+    lines.extend(_timeline_lines(result))
     if result.get("obligations"):
         lines.append("")
         lines.append("义务 obligations:")
@@ -107,6 +112,42 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
             event = f"event {step['event']}" if step.get("event") is not None else "        "
             lines.append(f"  {event:<8} {step.get('article') or '':<14} {step['detail']}")
     return "\n".join(lines)
+
+
+PHASE_LABELS = {"normal": "正常", "term": "暂停期内", "awaiting_restoration": "期满待恢复评估",
+                "banned": "终止，禁止再次登记备案", "ban_over": "终止，禁止期满可申请重新登记备案"}
+
+
+def _timeline_lines(result: Dict[str, Any]) -> List[str]:
+    """Every status period with from/until (the status as a timeline)."""
+    periods = result.get("timeline") or []
+    if len(periods) <= 1:
+        return []
+    lines = ["", "状态时间线 status timeline:"]
+    for period in periods:
+        phase = period.get("phase") or period["state"]
+        start = period["from"] or "…"
+        end = period["until"] or "…"
+        extra = f", ban until {period['ban_until']}" if period.get("ban_until") else ""
+        cite = f"    [{period['article']}]" if period.get("article") else ""
+        lines.append(f"  {start} → {end}  {period['state']} ({PHASE_LABELS.get(phase, phase)}){extra}{cite}")
+    return lines
+
+
+def _appeal_lines(result: Dict[str, Any]) -> List[str]:
+    appeals = result.get("appeals") or []
+    if not appeals:
+        return []
+    lines = ["", "异议申诉 appeals:"]
+    for a in appeals:
+        verdict = (("in time" + (f" (deadline {a['deadline']})" if a.get("deadline") else ""))
+                   if a["timely"] else f"refused: late (deadline {a['deadline']})")
+        lines.append(f"  {a['date']}  event {a['event']}: against event {a['contests']} ({a['decision_date']}) — "
+                     f"{verdict}    [{a.get('article') or ''}]")
+        outcome = a.get("result")
+        if outcome:
+            lines.append(f"      result {outcome['date']} (event {outcome['event']}): {outcome['reason']}")
+    return lines
 
 
 INSTITUTION_ACTION_LABELS = {"none": "无", "key_monitoring": "列入重点监控名单", "suspend_agreement": "中止医保协议",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..errors import DslError, Location, RulebookError, YibaoError, did_you_mean
+from ..calendar import RulebookCalendar, WorkCalendar
+from ..errors import CalendarError, DslError, Location, RulebookError, YibaoError, did_you_mean
 from ..dsl.compiler import CompiledExpression, compile_expression
 from ..dsl.functions import FUNCTIONS
 from .yamlpos import PositionedDocument
@@ -346,6 +347,11 @@ class Rulebook:
     lineage: Tuple[str, ...] = ()
     #: Measures against the institution that change staff status (e.g. 辽宁 第二十八条); None where the text has none.
     institution_measures: Optional[InstitutionMeasures] = None
+    #: The rulebook's calendar (working days + counting convention); every date computation uses it.
+    calendar: RulebookCalendar = field(repr=False, compare=False, default_factory=lambda: RulebookCalendar(WorkCalendar()))
+    #: Deadlines by GLOSSARY kind (appeal, verification, …), in the order the rulebook writes them.
+    deadlines: Mapping[str, "Deadline"] = field(repr=False, compare=False, default_factory=dict)
+    calendar_legal: Optional[Legal] = field(repr=False, compare=False, default=None)
     obligations: Mapping[str, Obligation] = field(default_factory=dict)
     institution_rules: Tuple[InstitutionRule, ...] = ()
     year_cap_legal: Optional[Legal] = None
@@ -368,6 +374,17 @@ class Rulebook:
 
             return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace)
         return evaluate_case(self, case, source=source, positions=positions, trace=trace)
+
+    def deadline(self, kind: str, start: Any) -> "DeadlineResult":
+        """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
+
+        ``start`` is a date or ``YYYY-MM-DD`` text. Raises :class:`~engine.errors.DeadlineError`
+        for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
+        without holiday data.
+        """
+        from ..evaluate.deadlines import compute_deadline
+
+        return compute_deadline(self, kind, start)
 
     def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
                   positions=None) -> Dict[str, Any]:
@@ -418,7 +435,8 @@ class _Builder:
         scope.update(self.param_names)
         try:
             return compile_expression(str(text), scope, functions=FUNCTIONS,
-                                      location=self.document.expression_location(path), expect=expect)
+                                      location=self.document.expression_location(path), expect=expect,
+                                      shift=getattr(self, "calendar_spec", None) and self.calendar_spec.shift)
         except DslError as error:
             self.errors.append(error)
             return None
@@ -434,6 +452,8 @@ class _Builder:
 
     def build(self, source: str) -> Rulebook:
         data = self.data
+        # First: every expression compiled below moves dates on this rulebook's calendar.
+        self.calendar_spec = self.calendar()
         parameters = self.parameters()
         roles = tuple(data["scope"]["roles"])
         responsibility = data.get("responsibility") or {"required": False}
@@ -479,6 +499,9 @@ class _Builder:
             institution_measures=self.institution_measures(),
             source=source,
             raw=MappingProxyType(data),
+            calendar=self.calendar_spec,
+            deadlines=MappingProxyType(self.deadlines()),
+            calendar_legal=self.legal(data["calendar"]) if (data.get("calendar") or {}).get("article") else None,
             obligations=MappingProxyType(self.obligations()),
             institution_rules=tuple(self.institution_rules()),
             year_cap_legal=self.legal(scoring["year_cap_rule"]) if scoring.get("year_cap_rule") else None,
@@ -697,6 +720,84 @@ class _Builder:
         from ..attribution.annex import build_attribution
 
         return build_attribution(self)
+
+    # -- time: calendar and deadlines (issue 6) ------------------------------------------------
+    def calendar(self) -> RulebookCalendar:
+        """The rulebook's ``calendar:`` section as a :class:`RulebookCalendar` (defaults without one)."""
+        body = self.data.get("calendar") or {}
+        overrides: Dict[_dt.date, str] = {}
+        for key, kind in (body.get("overrides") or {}).items():
+            day = self.date(key, "calendar", "overrides", key)
+            if day is not None:
+                overrides[day] = kind
+        try:
+            calendar = WorkCalendar(overrides, complete_years=body.get("complete_years") or (),
+                                    years=body.get("years"))
+        except CalendarError as error:
+            self.fail(error.message, "calendar", "overrides")
+            calendar = WorkCalendar()
+        return RulebookCalendar(calendar, body.get("count_from", "next_day"), body.get("period_end", "next_workday"))
+
+    def deadlines(self) -> Dict[str, "Deadline"]:
+        result: Dict[str, Deadline] = {}
+        for kind, body in (self.data.get("deadlines") or {}).items():
+            path = ("deadlines", kind)
+            expression = self.expression(body["deadline"], DEADLINE_NAMES, "date", *path, "deadline")
+            if expression is None:
+                continue
+            result[kind] = Deadline(kind, self.legal(body), body.get("label"), body["from"], expression,
+                                    body.get("bound", "latest"), body.get("actor"), self.where(*path))
+        return result
+
+
+#: Names a deadline expression (``deadlines.<kind>.deadline``) may read.
+DEADLINE_NAMES: Mapping[str, str] = MappingProxyType({"from": "date"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit of the document: ``deadline`` is a date expression over ``from``."""
+
+    kind: str
+    legal: Legal
+    label: Optional[str]
+    start: str                  # what the FROM date is, e.g. notice_received
+    expression: CompiledExpression
+    bound: str                  # latest | earliest
+    actor: Optional[str]
+    location: Location
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    """A computed deadline: the date, the rule it comes from, and how it was counted."""
+
+    rulebook: str
+    kind: str
+    start: _dt.date
+    deadline: _dt.date
+    computed: _dt.date          # before 民法典 第二百零三条 moved it off a holiday (same when not moved)
+    rule: Deadline
+    notes: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON of ``yibao deadline --json``."""
+        rule = self.rule
+        return {
+            "deadline": self.deadline.isoformat(),
+            "kind": self.kind,
+            "article": rule.legal.article,
+            "from": self.start.isoformat(),
+            "from_means": rule.start,
+            "text": rule.legal.text,
+            "label": rule.label,
+            "rulebook": self.rulebook,
+            "bound": rule.bound,
+            "expression": rule.expression.text,
+            "computed": self.computed.isoformat(),
+            "interpretation": rule.legal.interpretation,
+            "notes": list(self.notes),
+        }
 
 
 def _institution_measures(self: "_Builder") -> Optional[InstitutionMeasures]:
