@@ -54,6 +54,10 @@ def check_rulebook(id_or_path: str) -> List["YibaoError"]:
         return [error]
     if not isinstance(document.data, dict):
         return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
+    try:
+        document = registry.merged_document(document)  # extends: errors point into the file of each value
+    except YibaoError as error:
+        return [error]
     errors = schema_errors(document, "rulebook")
     if errors:
         return list(errors)
@@ -74,15 +78,35 @@ def describe_rulebook(id_or_path: str) -> str:
             + (f", {len(rb.obligations)} obligations" if rb.obligations else "")
             + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else "")
             + (f", attribution: {len(rb.attribution.rows)} rows in {len(rb.attribution.groups)} groups"
-               if rb.attribution is not None else ""))
+               if rb.attribution is not None else "")
+            + (f"; extends {' → '.join(rb.lineage[1:])}" if len(rb.lineage) > 1 else ""))
+
+
+def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
+    """For every effective rule of a rulebook: section, id and the file:line it came from."""
+    return [dict(row) for row in load_rulebook(id_or_path).origins]
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:
-    """Warnings that do not stop a rulebook from loading (e.g. a partial source)."""
+    """Warnings that do not stop a rulebook from loading (e.g. a partial source, overlapping versions)."""
     rb = load_rulebook(id_or_path)
+    warnings: List[str] = []
     if rb.completeness == "partial":
-        return [f"{rb.id} is partial: {'; '.join(rb.missing) or 'parts of its source text are missing'}"]
-    return []
+        warnings.append(f"{rb.id} is partial: {'; '.join(rb.missing) or 'parts of its source text are missing'}")
+    warnings.extend(version_warnings(rb.id))
+    return warnings
+
+
+def version_warnings(rulebook_id: str) -> List[str]:
+    """Overlapping effective periods among the files of one rulebook id (the earlier version would win)."""
+    versions = registry.versions(rulebook_id) if len(registry.version_files(rulebook_id)) > 1 else []
+    out = []
+    for earlier, later in zip(versions, versions[1:]):
+        if earlier.effective_until is None or earlier.effective_until >= later.effective_from:
+            out.append(f"versions of {rulebook_id} overlap: {earlier.source} ({earlier.effective_from}.."
+                       f"{earlier.effective_until or ''}) and {later.source} (from {later.effective_from}); "
+                       f"events in the overlap use the earlier one")
+    return out
 
 
 def rulebook_index() -> List[Dict[str, Any]]:

@@ -56,7 +56,9 @@ def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: b
 
 @main.command()
 @click.argument("rulebooks", nargs=-1, required=True)
-def check(rulebooks: List[str]) -> None:
+@click.option("--origins", "show_origins", is_flag=True,
+              help="list every effective rule with the file and line it came from (inheritance)")
+def check(rulebooks: List[str], show_origins: bool) -> None:
     """Validate and compile rulebooks (ids or files); print every error with file:line:column."""
     failed = False
     for name in rulebooks:
@@ -71,6 +73,9 @@ def check(rulebooks: List[str]) -> None:
             click.echo(f"{name}: ok — {summary}")
             for warning in api.rulebook_warnings(name):
                 click.echo(f"  warning: {warning}")
+            if show_origins:
+                for row in api.rulebook_origins(name):
+                    click.echo(f"  {row['section']:<28} {row['id']:<30} {row['file']}:{row['line']}")
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 

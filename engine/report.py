@@ -85,6 +85,14 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
         for r in result["restorations"]:
             verdict = "restored 恢复" if r["accepted"] else f"refused: {r['reason']}"
             lines.append(f"  {r['date']}  event {r['event']}: {verdict}    [{r['article']}]")
+    if result.get("institution_measures"):
+        lines.append("")
+        lines.append("机构处理联动 institution measures:")
+        for r in result["institution_measures"]:
+            who = "responsible 负有责任" if r["responsible"] else "not responsible 不负有责任"
+            until = f" until {r['until']}" if r.get("until") else ""
+            lines.append(f"  {r['date']}  event {r['event']}: {r['measure']}, {who} → {r['action']}{until}"
+                         f"    [{', '.join(r['articles'])}]")
     lines.extend(_appeal_lines(result))
     lines.extend(_timeline_lines(result))
     if result.get("obligations"):

@@ -25,3 +25,9 @@ def test_golden_cases_name_their_articles():
 
 def test_there_are_golden_cases():
     assert len(golden_files("inner-mongolia", GOLDEN_ROOT)) >= 25
+
+
+def test_there_are_golden_cases_for_the_new_rulebooks():
+    assert len(golden_files("liaoning", GOLDEN_ROOT)) >= 15
+    assert len(golden_files("national", GOLDEN_ROOT)) >= 3
+    assert len(golden_files("weihai", GOLDEN_ROOT)) >= 3

@@ -36,6 +36,9 @@ class ScoreEvent:
     notice_received: Optional[_dt.date] = None     # the day its 处理通知书 was received
     amended_by: Optional[int] = None               # the appeal_result that amended it
     original_points: Optional[int] = None          # its points before the amendment
+    months: Optional[int] = None           # the suspension length the case fixes (within the rule's range)
+    where: Optional[Location] = None       # where the event is written, for errors found while evaluating
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -47,6 +50,7 @@ class RepairEvent:
     points_claimed: float
     kind: str = "repair"
     inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -58,6 +62,7 @@ class ObligationEvent:
     obligation: Any  # engine.rulebook.model.Obligation
     passed: bool
     kind: str = "obligation"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -66,6 +71,7 @@ class ClaimEvent:
     date: _dt.date
     emergency: bool
     kind: str = "claim"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -75,6 +81,7 @@ class RestorationEvent:
     passed: bool
     kind: str = "restoration"
     applied: Optional[_dt.date] = None    # the day the agency received the application, when known
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -86,6 +93,7 @@ class AppealEvent:
     contests: int
     notice_received: Optional[_dt.date]
     kind: str = "appeal"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -98,10 +106,25 @@ class AppealResultEvent:
     outcome: str
     amended: Optional[ScoreEvent]
     kind: str = "appeal_result"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+
+
+@dataclass(slots=True)
+class InstitutionEvent:
+    """A measure against the person's institution (服务协议中止/暂停、解除) and whether the person is responsible."""
+
+    index: int
+    date: _dt.date
+    measure: str
+    responsible: bool
+    until: Optional[_dt.date]
+    institution: Optional[str]
+    kind: str = "institution_measure"
+    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
 
 
 Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, AppealEvent,
-              AppealResultEvent]
+              AppealResultEvent, InstitutionEvent]
 
 
 @dataclass
@@ -155,9 +178,12 @@ class _Reader:
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
               positions: Optional[Dict[Tuple, Mark]] = None,
+              versions: Optional[Sequence[Rulebook]] = None,
               event_indices: Optional[Sequence[int]] = None) -> Case:
     """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
 
+    With ``versions`` (every version of the rulebook id, by effective period), each event is read
+    against the version in force on its date, and carries it (``event.rulebook``).
     ``event_indices`` (optional) gives each event its index in an enclosing case it was taken from
     (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
     and errors name the event as the user wrote it.
@@ -196,10 +222,14 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         parameters[name] = value
 
     events: List[Event] = []
+    base_reader = reader
     for position, body in enumerate(data.get("events") or ()):
         index = event_indices[position] if event_indices is not None else position
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
+        if versions:
+            reader = _Reader(_version_for(base_reader, versions, date, index), document)
+            rulebook = reader.rulebook
         if date < rulebook.effective_from:
             raise reader.error(f"event dated {date} is before {rulebook.id} took effect on {rulebook.effective_from}",
                                "events", index, "date")
@@ -231,6 +261,12 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             events.append(_obligation(reader, index, date, body))
         elif kind in ("appeal", "appeal_result"):
             events.append(_appeal_placeholder(reader, index, date, body))
+        elif kind == "institution_measure":
+            events.append(_institution_event(reader, index, date, body))
+        if versions:
+            events[-1].rulebook = rulebook
+    reader = base_reader
+    rulebook = base_reader.rulebook
     _link_appeals(reader, events, {(event_indices[p] if event_indices is not None else p): body
                                    for p, body in enumerate(data.get("events") or ())})
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
@@ -272,8 +308,17 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
         raise reader.error(f"adjustment '{adjustment}' is not allowed by {rulebook.id} (allowed: {allowed}); "
                            "points are fixed by the scoring table", *path, "adjustment")
 
+    if adjustment in ("down_tier", "up_tier"):
+        target = situation.tier + (-1 if adjustment == "down_tier" else 1)
+        if target not in rulebook.tiers:
+            raise reader.error(f"adjustment {adjustment}: tier {situation.tier} has no tier "
+                               f"{'below' if adjustment == 'down_tier' else 'above'} it "
+                               f"(tiers {', '.join(map(str, rulebook.tiers))})", *path, "adjustment")
     default, low, high, rule = allowed_points(rulebook, situation, responsibility, adjustment)
     points = body.get("points")
+    if points is None and default is None:
+        raise reader.error(f"{rulebook.id} sets no default points for situation {situation.code}; "
+                           f"give points in {low}..{high} ({rule})", *path, "points")
     if points is None:
         points = default
     elif not low <= points <= high:
@@ -283,6 +328,9 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
                            f"expected {expected} ({rule})", *path, "points")
     inspection = body.get("inspection")
     behaviour = body.get("behaviour")
+    months = body.get("months")
+    if months is not None and not any(c.action == "suspend" for c in rulebook.consequences):
+        raise reader.error(f"{rulebook.id} has no suspension whose length a case could fix", *path, "months")
     return ScoreEvent(
         index=index, date=date, situation=situation, responsibility=responsibility, points=int(points),
         adjustment=adjustment,
@@ -290,13 +338,54 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
         inspection=str(inspection) if inspection is not None else f"#event-{index}",
         behaviour=str(behaviour) if behaviour is not None else f"#event-{index}",
         institution=body.get("institution"),
+        months=months,
+        where=reader.document.location(path + ("months",)) if reader.document.positions
+        else Location(reader.document.source if reader.document.source != "<case>" else None,
+                      field=format_path(path + ("months",))),
     )
+
+
+def _version_for(reader: _Reader, versions: Sequence[Rulebook], date: _dt.date, index: int) -> Rulebook:
+    """The version in force on ``date``; an error naming the dates when none is."""
+    for version in versions:
+        if version.effective_from <= date and (version.effective_until is None or date <= version.effective_until):
+            return version
+    first = versions[0]
+    if date < first.effective_from:
+        raise reader.error(f"event dated {date} is before {first.id} took effect on {first.effective_from}",
+                           "events", index, "date")
+    periods = ", ".join(f"{v.effective_from}..{v.effective_until or ''}" for v in versions)
+    raise reader.error(f"event dated {date} falls in no effective period of {first.id} ({periods})",
+                       "events", index, "date")
+
+
+def _institution_event(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> InstitutionEvent:
+    institution = reader.rulebook.institution_measures
+    measure = body["measure"]
+    if institution is None:
+        raise reader.error(f"{reader.rulebook.id} writes no rule on measures against the institution",
+                           "events", index, "kind")
+    if measure not in institution.measures:
+        raise reader.error(f"unknown institution measure '{measure}'; {reader.rulebook.id} has "
+                           f"{', '.join(institution.measures)}" + did_you_mean(measure, institution.measures),
+                           "events", index, "measure")
+    until = reader.date(body["until"], "events", index, "until") if body.get("until") else None
+    if until is None and body["responsible"] and any(
+            rule.measure == measure and rule.action == "suspend" and rule.term == "institution"
+            for rule in institution.rules):
+        raise reader.error(f"measure '{measure}' suspends a responsible person for the institution's term: "
+                           "give 'until' (the last day of the institution's suspension)", "events", index)
+    if until is not None and until < date:
+        raise reader.error(f"until {until} is before the measure's date {date}", "events", index, "until")
+    return InstitutionEvent(index, date, measure, bool(body["responsible"]), until, body.get("institution"))
 
 
 def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Optional[str],
                    adjustment: Optional[str]) -> Tuple[int, int, int, str]:
     """The default points of a score and the range a case may give: (default, low, high, why)."""
-    def level_points(points, tier_range) -> int:
+    def level_points(points, tier_range) -> Optional[int]:
+        if points is None:
+            return None  # the rulebook sets only a range: the case gives the points
         if isinstance(points, Mapping):
             return points[responsibility] if responsibility in points else tier_range[0]
         return points

@@ -16,8 +16,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..calendar import add_months, add_years
 from ..rulebook.model import Consequence, Rulebook
-from .ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, ObligationEvent, RepairEvent,
-                     RestorationEvent, ScoreEvent, read_case)
+from ..errors import CaseError
+from .ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, InstitutionEvent, ObligationEvent,
+                     RepairEvent, RestorationEvent, ScoreEvent, read_case)
 
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -45,6 +46,7 @@ class _Sanction:
     decision: int            # index into the decisions list
     single: int
     shortened: bool = False
+    cause: str = "score"     # score | institution: what decided the term (institution rules)
 
 
 def _iso(value: Optional[_dt.date]) -> Optional[str]:
@@ -69,6 +71,7 @@ class _Evaluation:
         self.claims: List[Dict[str, Any]] = []
         self.restorations: List[Dict[str, Any]] = []
         self.obligations: List[Dict[str, Any]] = []
+        self.institution_measures: List[Dict[str, Any]] = []
         self.sanction: Optional[_Sanction] = None
         self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None, "phase": "normal"}]
         self.appeal_plan = None          # set by evaluate_case (engine/evaluate/appeals.py)
@@ -81,6 +84,8 @@ class _Evaluation:
         # What a year cap bounds (海南 第二十二条 “记分上限为12分”): the points counted ('points') or
         # the year's net total after repairs ('net').
         self.cap_basis = params.get("year_cap_basis", "points")
+        # A suspension of months_min..months_max whose length the case does not fix (AMBIGUITIES: ranges).
+        self.months_default = params.get("suspension_months_default", "min")
         # One env per evaluation, updated in place: the compiled conditions read it by key.
         self.env: Dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
         self.env["role"] = case.role
@@ -234,12 +239,15 @@ class _Evaluation:
             decision["original_points"] = event.original_points
         if self.rulebook.scoring_model == "deduct" and self.rulebook.allowance is not None:
             decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
+        if event.months is not None and action != "suspend":
+            raise CaseError(f"months {event.months} given, but this event leads to {action}, not a suspension",
+                            event.where)
         index = len(self.decisions)
         self.decisions.append(decision)
-        self.apply(decision, index, event.date, single, rule)
+        self.apply(decision, index, event.date, single, rule, event)
 
     def apply(self, decision: Dict[str, Any], index: int, day: _dt.date, single: int,
-              rule: Optional[Consequence]) -> None:
+              rule: Optional[Consequence], event: Optional[ScoreEvent] = None) -> None:
         """Carry out a decision's suspension or termination (shared by score and obligation decisions)."""
         action = rule.action if rule else "none"
         if rule is None or action in ("none", "warn"):
@@ -248,7 +256,15 @@ class _Evaluation:
             decision["months"] = rule.months
             decision["months_min"] = rule.months_min
             decision["months_max"] = rule.months_max
-            months = rule.months if rule.months is not None else rule.months_min
+            months = rule.months if rule.months is not None else (
+                rule.months_max if self.months_default == "max" else rule.months_min)
+            if event is not None and event.months is not None:
+                # The agency fixed the length within the rule's range (e.g. 辽宁 第二十四条（三） 1-3 months).
+                if not rule.months_min <= event.months <= rule.months_max:
+                    raise CaseError(f"months {event.months} is outside {rule.months_min}..{rule.months_max} "
+                                    f"of {rule.id} ({rule.legal.article})", event.where)
+                months = event.months
+                decision["months"] = months
             until = add_months(day, months)
             decision["from"], decision["until"] = _iso(day), _iso(until)
             self.suspend(index, day, until, months, single, rule)
@@ -423,7 +439,8 @@ class _Evaluation:
             self.note("restoration", event.index, None, record["article"], record["reason"])
             return
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
-               "passed": event.passed}
+               "passed": event.passed, "year_net": self.year(event.date.year).net,
+               "sanction_single": sanction.single, "sanction_cause": sanction.cause}
         if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
             self.note("restoration", event.index, "restoration", record["article"], record["reason"])
@@ -500,11 +517,70 @@ class _Evaluation:
                   + (f" → {chosen.action}" if chosen else ": no consequence"))
         self.apply(record, event.index, event.date, 0, chosen)
 
+    # -- institution ------------------------------------------------------------------------------
+    def institution(self, event: InstitutionEvent) -> None:
+        """A measure against the institution: the rulebook's institution rules decide the person's status."""
+        spec = self.rulebook.institution_measures
+        assert spec is not None  # the ledger checked it
+        state = self.state_now()
+        record: Dict[str, Any] = {"event": event.index, "date": _iso(event.date), "measure": event.measure,
+                                  "responsible": event.responsible, "action": "none", "until": None,
+                                  "state_before": state, "rules": [], "articles": []}
+        self.institution_measures.append(record)
+        env = {**self.env, "responsible": event.responsible, "measure": event.measure, "state": state,
+               "date": event.date}
+        for rule in spec.rules:
+            if rule.measure != event.measure or not rule.when(env):
+                continue
+            record["rules"].append(rule.id)
+            record["articles"].append(rule.legal.article)
+            record["action"] = rule.action
+            if rule.action == "suspend":
+                until = event.until
+                current = self.sanction
+                if current is not None and current.state == "suspended" and (until is None or current.until > until):
+                    until = current.until  # the person's own term runs longer: it decides
+                record["until"] = _iso(until)
+                if current is not None and current.state == "suspended" and event.date <= current.until:
+                    current.until = until
+                    self.periods[-1]["until"] = until
+                    self.note("status", None, rule.id, rule.legal.article,
+                              f"already suspended: suspended until the later end, {until}")
+                else:
+                    self.suspend(-1, event.date, until, 0, current.single if current else 0, _RuleView(rule))
+                    if self.sanction is not None:
+                        self.sanction.cause = "institution"
+            elif rule.action == "terminate":
+                until = add_years(event.date, rule.ban_years or 0)
+                record["until"] = _iso(until)
+                self.terminate(-1, event.date, until, self.sanction.single if self.sanction else 0, _RuleView(rule))
+                if self.sanction is not None and self.sanction.start == event.date:
+                    self.sanction.cause = "institution"
+            self.note("institution", event.index, rule.id, rule.legal.article,
+                      f"institution measure {event.measure}, person responsible: {event.responsible} → {rule.action}")
+            return
+        article = spec.legal.article or None
+        if article:
+            record["articles"].append(article)
+        self.note("institution", event.index, None, article,
+                  f"institution measure {event.measure}, person responsible: {event.responsible}: "
+                  f"no rule applies; status stays {state}")
+
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
         handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore,
-                    "obligation": self.obligation, "appeal": self.appeal, "appeal_result": self.appeal_result}
+                    "obligation": self.obligation, "appeal": self.appeal, "appeal_result": self.appeal_result,
+                    "institution_measure": self.institution}
+        base = self.rulebook
         for event in self.case.events:
+            version = getattr(event, "rulebook", None) or base
+            if version is not self.rulebook:
+                self.note("version", event.index, version.id, version.effective_legal.article
+                          if version.effective_legal else None,
+                          f"{version.document} in force from {version.effective_from}"
+                          f"{' until ' + str(version.effective_until) if version.effective_until else ''} "
+                          f"applies from this event on")
+                self.rulebook = version
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
@@ -599,6 +675,7 @@ class _Evaluation:
             "restorations": self.restorations,
             "obligations": self.obligations,
             **self.points_left(),
+            "institution_measures": self.institution_measures,
             "status": self.status_on(case.as_of),
             "timeline": timeline,
             "interpretations": [
@@ -611,14 +688,39 @@ class _Evaluation:
         }
 
 
+class _RuleView:
+    """An institution rule seen as a consequence by the status machinery (id, legal, ban_years)."""
+
+    def __init__(self, rule) -> None:
+        self.id = rule.id
+        self.legal = rule.legal
+        self.ban_years = rule.ban_years
+
+
+def _versions(rulebook: Rulebook) -> Optional[List[Rulebook]]:
+    """Every version of ``rulebook``'s id when it has several files (effective periods), else None."""
+    from ..rulebook import registry
+
+    files = registry.version_files(rulebook.id)
+    if len(files) < 2:
+        return None
+    found = registry.versions(rulebook.id)
+    if not any(version is rulebook or version.source == rulebook.source for version in found):
+        return None  # loaded from elsewhere (a file given by path): it stands alone
+    return found
+
+
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
                   positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
     """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
 
-    ``event_indices``: see :func:`engine.evaluate.ledger.read_case`."""
+    When the rulebook id has several versions (``<id>.yaml``, ``<id>@<label>.yaml``), each event is
+    judged by the version in force on its date. ``event_indices``: see :func:`engine.evaluate.ledger.read_case`.
+    """
     from .appeals import plan_appeals
 
-    typed = read_case(rulebook, case, source=source, positions=positions, event_indices=event_indices)
+    typed = read_case(rulebook, case, source=source, positions=positions, versions=_versions(rulebook),
+                      event_indices=event_indices)
     plan = plan_appeals(rulebook, typed)  # may replace amended scores in typed.events
     evaluation = _Evaluation(rulebook, typed, trace)
     evaluation.appeal_plan = plan

@@ -92,6 +92,15 @@ REPAIR_NAMES: Mapping[str, str] = MappingProxyType({
 #: Names a restoration condition may read.
 RESTORATION_NAMES: Mapping[str, str] = MappingProxyType({
     "state": "string", "date": "date", "until": "date", "from": "date", "passed": "bool", "role": "string",
+    "year_net": "number",            # the net points of the restoration date's year (after repairs)
+    "sanction_single": "number",     # the 单次记分 of the decision behind the running term
+    "sanction_cause": "string",      # score | institution: what decided the running term
+})
+
+#: Names a staff-measure rule (``institution_measures.rules[].when``) may read: a measure against the
+#: person's institution (e.g. 辽宁 第二十八条) and whether the person is responsible.
+MEASURE_NAMES: Mapping[str, str] = MappingProxyType({
+    "responsible": "bool", "measure": "string", "state": "string", "date": "date", "role": "string",
 })
 
 #: Names a settlement rule may read.
@@ -274,6 +283,28 @@ class SettlementRule:
 
 
 @dataclass(frozen=True)
+class MeasureRule:
+    """How a measure against the person's institution (协议中止、解除) changes the person's status."""
+
+    id: str
+    legal: Legal
+    measure: str
+    when: CompiledExpression
+    action: str
+    term: str
+    ban_years: Optional[int]
+
+
+@dataclass(frozen=True)
+class InstitutionMeasures:
+    """The measures against an institution a case may name, and the rules that carry them to its staff."""
+
+    legal: Legal
+    measures: Mapping[str, str]
+    rules: Tuple[MeasureRule, ...]
+
+
+@dataclass(frozen=True)
 class Rulebook:
     """A compiled rulebook: immutable, safe to share between threads.
 
@@ -310,6 +341,12 @@ class Rulebook:
     settlement: Tuple[SettlementRule, ...]
     source: str
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    #: For every effective rule: section, id, and the file and line it came from (inheritance).
+    origins: Tuple[Mapping[str, Any], ...] = field(repr=False, compare=False, default=())
+    #: The extends chain, this rulebook first (``("weihai", "shandong", "national")``).
+    lineage: Tuple[str, ...] = ()
+    #: Measures against the institution that change staff status (e.g. 辽宁 第二十八条); None where the text has none.
+    institution_measures: Optional[InstitutionMeasures] = None
     #: The rulebook's calendar (working days + counting convention); every date computation uses it.
     calendar: RulebookCalendar = field(repr=False, compare=False, default_factory=lambda: RulebookCalendar(WorkCalendar()))
     #: Deadlines by GLOSSARY kind (appeal, verification, …), in the order the rulebook writes them.
@@ -469,6 +506,7 @@ class _Builder:
             repair=self.repair(),
             restoration=self.restoration(),
             settlement=tuple(self.settlement()),
+            institution_measures=self.institution_measures(),
             source=source,
             raw=_frozen(data),
             calendar=self.calendar_spec,
@@ -508,14 +546,17 @@ class _Builder:
             if number in tiers:
                 self.fail(f"tier {number} is defined twice", *path, "tier")
             points = body.get("points")
-            if points is None:
-                self.fail("a tier needs its points (a number, or one per responsibility level)", *path)
+            within = (scoring.get("discretion") or {}).get("points") == "within_tier"
+            if points is None and not (within and body.get("range")):
+                self.fail("a tier needs its points (a number, or one per responsibility level); "
+                          "a tier with only a range needs discretion points: within_tier", *path)
                 points = 0
             if isinstance(points, Mapping) and responsibility_required:
                 missing = [lvl for lvl in LEVELS if lvl not in points]
                 if missing:
                     self.fail(f"points for {', '.join(missing)} are missing", *path, "points")
-            values = list(points.values()) if isinstance(points, Mapping) else [points]
+            # No default points (None): the case must give them, within the range.
+            values = [] if points is None else list(points.values()) if isinstance(points, Mapping) else [points]
             span = tuple(body.get("range") or (min(values), max(values)))
             if span[0] > span[1]:
                 self.fail(f"range {list(span)} runs backwards", *path, "range")
@@ -682,7 +723,6 @@ class _Builder:
                 result.append(SettlementRule(body["id"], self.legal(body), when, settled))
         return result
 
-
     def attribution(self):
         """The ``attribution:`` section, compiled by the attribution layer (None where absent)."""
         if not self.data.get("attribution"):
@@ -778,6 +818,31 @@ def _frozen(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(item) for item in value)
     return value
+
+
+def _institution_measures(self: "_Builder") -> Optional[InstitutionMeasures]:
+    body = self.data.get("institution_measures")
+    if not body:
+        return None
+    measures = dict(body.get("measures") or {})
+    rules = []
+    for index, rule in enumerate(body.get("rules") or ()):
+        path = ("institution_measures", "rules", index)
+        if measures and rule["measure"] not in measures:
+            self.fail(f"unknown institution measure '{rule['measure']}'; expected one of {', '.join(measures)}"
+                      + did_you_mean(rule["measure"], measures), *path, "measure")
+        if rule["action"] == "terminate" and rule.get("ban_years") is None:
+            self.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+        when = self.expression(rule["when"], MEASURE_NAMES, "bool", *path, "when")
+        if when is not None:
+            rules.append(MeasureRule(rule["id"], self.legal(rule), rule["measure"], when, rule["action"],
+                                         rule.get("term", "institution"), rule.get("ban_years")))
+    if not measures:
+        measures = {rule.measure: rule.measure for rule in rules}
+    return InstitutionMeasures(self.legal(body), MappingProxyType(measures), tuple(rules))
+
+
+_Builder.institution_measures = _institution_measures  # type: ignore[attr-defined]
 
 
 def build_rulebook(document: PositionedDocument) -> Rulebook:

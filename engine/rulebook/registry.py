@@ -7,12 +7,15 @@ guarded by a lock, so concurrent callers share one compiled rulebook.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 import os
 import threading
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from ..errors import Location, RulebookError, RulebookNotFound, did_you_mean
+from . import inherit
 from .model import Rulebook, build_rulebook
 from .schema import validate
 from .yamlpos import PositionedDocument, load_yaml_file
@@ -20,6 +23,7 @@ from .yamlpos import PositionedDocument, load_yaml_file
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()
 _cache: Dict[Tuple[str, float], Rulebook] = {}
+_version_cache: Dict[Tuple, Tuple[Path, ...]] = {}
 
 
 def rulebook_dirs() -> List[Path]:
@@ -31,11 +35,77 @@ def rulebook_dirs() -> List[Path]:
 
 
 def available_ids() -> List[str]:
-    """Ids of every rulebook that can be loaded by id."""
+    """Ids of every rulebook that can be loaded by id (``<id>.yaml`` and versions ``<id>@<label>.yaml``)."""
     ids = set()
     for folder in rulebook_dirs():
-        ids.update(p.stem for p in folder.glob("*.yaml"))
+        ids.update(p.stem.split("@", 1)[0] for p in folder.glob("*.yaml"))
     return sorted(ids)
+
+
+def version_files(rulebook_id: str) -> List[Path]:
+    """Every file of one rulebook id: ``<id>.yaml`` and ``<id>@<label>.yaml`` (one per effective period).
+
+    A folder earlier in :func:`rulebook_dirs` hides a later folder's file of the same name.
+    """
+    folders = rulebook_dirs()
+    # Cached per folder state: evaluation asks for every case, and a glob per case would dominate batches.
+    key = (rulebook_id, tuple((str(d), d.stat().st_mtime_ns) for d in folders))
+    cached = _version_cache.get(key)
+    if cached is not None:
+        return list(cached)
+    found: Dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob(f"{rulebook_id}.yaml")) + sorted(folder.glob(f"{rulebook_id}@*.yaml")):
+            found.setdefault(path.name, path)
+    with _lock:
+        _version_cache[key] = tuple(found.values())
+    return list(found.values())
+
+
+def versions(rulebook_id: str) -> List[Rulebook]:
+    """Every version of a rulebook id, compiled, ordered by the start of its effective period."""
+    return sorted((load(str(path)) for path in version_files(rulebook_id)), key=lambda rb: rb.effective_from)
+
+
+def version_on(rulebook_id: str, day) -> Optional[Rulebook]:
+    """The version of ``rulebook_id`` in force on ``day`` (a date), or None."""
+    for rulebook in versions(rulebook_id):
+        if rulebook.effective_from <= day and (rulebook.effective_until is None or day <= rulebook.effective_until):
+            return rulebook
+    return None
+
+
+def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> PositionedDocument:
+    """The parent named by ``extends``: the version in force when the child takes effect, else ``<id>.yaml``."""
+    files = version_files(parent_id)
+    if not files:
+        ids = available_ids()
+        raise RulebookError(f"extends unknown rulebook '{parent_id}'; available: {', '.join(ids)}"
+                            + did_you_mean(parent_id, ids), where)
+    chosen = next((f for f in files if f.stem == parent_id), files[0])
+    start = None
+    if isinstance(child.data, dict) and isinstance(child.data.get("effective"), dict):
+        try:
+            start = _dt.date.fromisoformat(str(child.data["effective"].get("from")))
+        except ValueError:
+            start = None
+    if start is not None and len(files) > 1:
+        for path in files:
+            document = load_yaml_file(_display_path(path))
+            effective = document.data.get("effective") if isinstance(document.data, dict) else None
+            try:
+                low = _dt.date.fromisoformat(str(effective["from"]))
+                high = _dt.date.fromisoformat(str(effective["until"])) if effective.get("until") else None
+            except (TypeError, KeyError, ValueError):
+                continue
+            if low <= start and (high is None or start <= high):
+                return document
+    return load_yaml_file(_display_path(chosen))
+
+
+def merged_document(document: PositionedDocument) -> PositionedDocument:
+    """``document`` with its ``extends`` chain merged in (see :mod:`engine.rulebook.inherit`)."""
+    return inherit.resolve(document, _load_parent)
 
 
 def resolve(id_or_path: str) -> Path:
@@ -50,6 +120,9 @@ def resolve(id_or_path: str) -> Path:
         path = folder / f"{text}.yaml"
         if path.is_file():
             return path
+    files = version_files(text)  # only dated versions exist: the latest
+    if files:
+        return sorted(files)[-1]
     ids = available_ids()
     raise RulebookNotFound(f"unknown rulebook '{text}'; available: {', '.join(ids)}" + did_you_mean(text, ids),
                            Location(field="rulebook"))
@@ -60,8 +133,11 @@ def compile_document(document: PositionedDocument) -> Rulebook:
     if not isinstance(document.data, dict):
         raise RulebookError("a rulebook must be a YAML mapping with id, title, document, effective, scope, …",
                             Location(document.source, 1, 1))
+    document = merged_document(document)
     validate(document, "rulebook")
-    return build_rulebook(document)
+    rulebook = build_rulebook(document)
+    lineage = getattr(document, "lineage", (rulebook.id,))
+    return dataclasses.replace(rulebook, origins=tuple(inherit.origins(document)), lineage=tuple(lineage))
 
 
 def load(id_or_path: str) -> Rulebook:

@@ -24,6 +24,9 @@ class Mark:
     line: int
     column: int
     quoted: bool = False
+    #: The file the value was written in, where it differs from the document's own source
+    #: (a rulebook merged from an ``extends`` chain keeps each value's file).
+    source: Optional[str] = None
 
 
 class _Loader(yaml.SafeLoader):
@@ -53,7 +56,8 @@ class PositionedDocument:
         while probe and probe not in self.positions:
             probe = probe[:-1]
         mark = self.positions.get(probe)
-        return Location(self.source, mark.line if mark else None, mark.column if mark else None,
+        source = mark.source if mark is not None and mark.source else self.source
+        return Location(source, mark.line if mark else None, mark.column if mark else None,
                         field if field is not None else format_path(path))
 
     def expression_location(self, path: Iterable[Union[str, int]]) -> Location:
