@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import os
+import stat
 import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -26,12 +27,30 @@ _cache: Dict[Tuple[str, float], Rulebook] = {}
 _version_cache: Dict[Tuple, Tuple[Path, ...]] = {}
 
 
+_BUILTIN_DIRS = (_ROOT / "rulebooks", Path(__file__).resolve().parent.parent / "rulebooks")
+
+
+def _candidate_dirs() -> List[Path]:
+    extra = os.environ.get("YIBAO_RULEBOOKS", "")
+    return list(_BUILTIN_DIRS) + [Path(p) for p in extra.split(os.pathsep) if p]
+
+
 def rulebook_dirs() -> List[Path]:
     """The folders searched for ``<id>.yaml``, in order."""
-    dirs = [_ROOT / "rulebooks", Path(__file__).resolve().parent.parent / "rulebooks"]
-    extra = os.environ.get("YIBAO_RULEBOOKS", "")
-    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
-    return [d for d in dirs if d.is_dir()]
+    return [d for d in _candidate_dirs() if d.is_dir()]
+
+
+def _folder_state() -> Tuple[Tuple[str, int], ...]:
+    """(folder, mtime) of every existing rulebook folder: one stat each (evaluation asks per case)."""
+    state = []
+    for folder in _candidate_dirs():
+        try:
+            info = os.stat(folder)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            state.append((str(folder), info.st_mtime_ns))
+    return tuple(state)
 
 
 def available_ids() -> List[str]:
@@ -47,12 +66,12 @@ def version_files(rulebook_id: str) -> List[Path]:
 
     A folder earlier in :func:`rulebook_dirs` hides a later folder's file of the same name.
     """
-    folders = rulebook_dirs()
     # Cached per folder state: evaluation asks for every case, and a glob per case would dominate batches.
-    key = (rulebook_id, tuple((str(d), d.stat().st_mtime_ns) for d in folders))
+    key = (rulebook_id, _folder_state())
     cached = _version_cache.get(key)
     if cached is not None:
         return list(cached)
+    folders = [Path(name) for name, _ in key[1]]
     found: Dict[str, Path] = {}
     for folder in folders:
         for path in sorted(folder.glob(f"{rulebook_id}.yaml")) + sorted(folder.glob(f"{rulebook_id}@*.yaml")):
