@@ -285,8 +285,10 @@ def _worker_init(rulebook_id: str) -> None:
     """Pool initializer: ignore Ctrl-C (the parent stops the pool) and compile the rulebook once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from .api import load_rulebook
+    from .rulebook import registry
 
     load_rulebook(rulebook_id)
+    registry.freeze()  # one rulebook set for the whole run, and no folder checks per case
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -407,7 +409,7 @@ class _DaskRunner:
         self.rulebook_id = rulebook_id
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         # Compile the rulebook once on every worker before the first chunk (and fail early if a worker can't).
-        self.client.run(_worker_prepare, rulebook_id)
+        self.client.run(_worker_prepare, rulebook_id, os.getpid())
 
     @property
     def in_flight(self) -> int:
@@ -425,10 +427,16 @@ class _DaskRunner:
             self.cluster.close()
 
 
-def _worker_prepare(rulebook_id: str) -> str:
+def _worker_prepare(rulebook_id: str, client_pid: int) -> str:
+    """On each Dask worker: compile the rulebook once and, in a worker process of its own, freeze
+    the registry (as the local pool does; never in the client's own process)."""
     from .api import load_rulebook
+    from .rulebook import registry
 
-    return load_rulebook(rulebook_id).id
+    rulebook = load_rulebook(rulebook_id)
+    if os.getpid() != client_pid:
+        registry.freeze()
+    return rulebook.id
 
 
 def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[int] = None,

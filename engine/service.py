@@ -358,5 +358,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, max_body: int = DEFAULT_
     """Run the service with uvicorn until stopped (Ctrl-C / SIGTERM)."""
     import uvicorn
 
+    from .rulebook import registry
+
     app = create_app(max_body=max_body)
+    registry.freeze()  # this process serves the rulebooks compiled at start, nothing else
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)

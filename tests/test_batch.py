@@ -190,3 +190,21 @@ def test_a_multi_person_finding_counts_every_persons_decisions(tmp_path):
     expected = engine.load_rulebook("inner-mongolia").evaluate(case, trace=False)
     assert sum(summary.actions.values()) == sum(len(p["decisions"]) for p in expected["persons"].values())
     assert set(first["persons"]) == set(expected["persons"])
+
+
+def test_freezing_the_registry_keeps_the_versions_seen_at_start(tmp_path, monkeypatch):
+    """Batch workers and the service freeze the registry: a rulebook file added during a run is not
+    picked up half-way (every case of a run is judged by the same versions)."""
+    import subprocess as sp
+
+    code = ("import os, shutil, sys\n"
+            "from engine.rulebook import registry\n"
+            "registry.freeze()\n"
+            "before = registry.version_files('inner-mongolia')\n"
+            "shutil.copy(registry.version_files('inner-mongolia')[0], os.path.join(sys.argv[1], 'inner-mongolia@later.yaml'))\n"
+            "assert registry.version_files('inner-mongolia') == before, 'frozen'\n"
+            "registry._frozen_state = None\n"
+            "assert len(registry.version_files('inner-mongolia')) == len(before) + 1, 'thawed'\n")
+    env = dict(os.environ, YIBAO_RULEBOOKS=str(tmp_path))
+    result = sp.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

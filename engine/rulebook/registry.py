@@ -40,6 +40,20 @@ def rulebook_dirs() -> List[Path]:
     return [d for d in _candidate_dirs() if d.is_dir()]
 
 
+_frozen_state: Optional[Tuple[Tuple[str, int], ...]] = None
+
+
+def freeze() -> None:
+    """Stop watching the rulebook folders in this process: keep the set of files seen now.
+
+    For long-running faces that compiled their rulebooks at start — the HTTP service and batch
+    workers: every case of a run is then judged by the same rulebook versions, and no case pays for
+    looking at the folders again. A one-shot process (the CLI) never calls it.
+    """
+    global _frozen_state
+    _frozen_state = _folder_state()
+
+
 def _folder_state() -> Tuple[Tuple[str, int], ...]:
     """(folder, mtime) of every existing rulebook folder: one stat each (evaluation asks per case)."""
     state = []
@@ -67,7 +81,7 @@ def version_files(rulebook_id: str) -> List[Path]:
     A folder earlier in :func:`rulebook_dirs` hides a later folder's file of the same name.
     """
     # Cached per folder state: evaluation asks for every case, and a glob per case would dominate batches.
-    key = (rulebook_id, _folder_state())
+    key = (rulebook_id, _frozen_state if _frozen_state is not None else _folder_state())
     cached = _version_cache.get(key)
     if cached is not None:
         return list(cached)
