@@ -405,7 +405,10 @@ class _DaskRunner:
                                         dashboard_address=None)
             self.client = Client(self.cluster)
         else:
-            self.client = Client(address)
+            try:
+                self.client = Client(address, timeout="15s")
+            except (OSError, TimeoutError, ValueError) as error:
+                raise YibaoError(f"cannot reach the Dask scheduler at '{address}': {error}") from None
         self.rulebook_id = rulebook_id
         self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
         # Compile the rulebook once on every worker before the first chunk (and fail early if a worker can't).
