@@ -1,0 +1,224 @@
+"""Add bilingual titles (and descriptions) to the JSON Schemas where they are missing — additive only.
+
+Run once by hand (`python tools/schema_titles.py`); the test tests/test_schemas_docs.py keeps them
+complete afterwards. Inserts `"title": …` (and `"description": …`) as the first keys of each
+property schema that has none, leaving every existing line as it was (so merges stay clean).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN = re.compile(r"[A-Za-z]")
+
+#: Titles by property name (English / 中文); a path-specific entry in BY_PATH wins.
+BY_NAME: Dict[str, Tuple[str, Optional[str]]] = {
+    "article": ("Article / 条款", "the article of the source text this rule encodes, e.g. 第十九条（二） / 本规则所依据的条款"),
+    "text": ("Original sentence / 原文", "the sentence of law, copied from the source text / 法规原文，照录"),
+    "interpretation": ("Reading chosen / 解释", "how the engine reads ambiguous text here / 引擎对含义不明文字所采用的理解"),
+    "source": ("Source outside the seeds / 非原文来源", None),
+    "from": ("From / 起始日", None), "until": ("Until / 截止日", "last day, inclusive / 最后一日（含）"),
+    "roles": ("Roles in scope / 适用人员类别", "ids of GLOSSARY.md / 见词汇表"),
+    "required": ("Required / 是否必填", None),
+    "levels": ("Responsibility levels / 责任程度", None),
+    "general": ("General responsibility / 一般责任", None), "important": ("Important responsibility / 重要责任", None),
+    "primary": ("Primary responsibility / 主要责任", None), "label": ("Label / 名称", None),
+    "selection": ("Selection / 选择规则", None), "rules": ("Rules / 规则", None),
+    "allowed_when": ("Allowed when / 允许条件", "a DSL condition / DSL 条件"),
+    "refuse_reason": ("Reason for refusal / 不予恢复的理由", None),
+    "value": ("Value / 取值", None), "allowed": ("Allowed readings / 可选理解", None),
+    "ambiguity": ("Ambiguity number / 歧义编号", None), "articles": ("Articles / 条款", None),
+    "model": ("Scoring model / 记分模式", None), "allowance": ("Yearly allowance / 年度分值", None),
+    "year": ("Scoring year / 记分年度", "natural: 1 January to 31 December / 自然年度"),
+    "year_cap": ("Yearly cap / 年度上限", "the most points one natural year can count / 一个自然年度最多计入的分值"),
+    "aggregation": ("Aggregation in one inspection / 同次检查合并记分", None),
+    "same_behaviour": ("Same behaviour / 同一行为", "max: one behaviour counts once at its highest situation / 按最高分值记分"),
+    "different_behaviours": ("Different behaviours / 不同行为", "sum: scored separately and added up / 分别记分，累加分值"),
+    "accumulation": ("Accumulation across institutions / 跨机构累计", None),
+    "discretion": ("Discretion / 裁量", None),
+    "points": ("Points / 分值", None), "adjustments": ("Adjustments allowed / 允许的裁量调整", None),
+    "tiers": ("Tiers / 记分档次", None), "tier": ("Tier / 档次", None),
+    "range": ("Point range / 分值范围", "[lowest, highest] / [最低, 最高]"),
+    "situations": ("Situations / 负面情形", None), "code": ("Situation code / 情形编号", None),
+    "catch_all": ("Catch-all / 兜底情形", "the tier's 其他应记…分的情形 / 其他情形"),
+    "id": ("Id / 标识", None), "when": ("Condition / 条件", "a DSL condition, e.g. year_total >= 9 / DSL 条件"),
+    "action": ("Action / 处理", "none | warn | suspend | terminate"),
+    "measure": ("Measure / 措施", "the measure in words / 措施原文"),
+    "months": ("Months suspended / 暂停月数", None), "months_min": ("Fewest months / 最少暂停月数", None),
+    "months_max": ("Most months / 最多暂停月数", None),
+    "ban_years": ("Years before re-registration / 不得再次登记备案年数", None),
+    "inputs": ("Inputs / 输入项", None), "type": ("Type / 类型", None), "minimum": ("Minimum / 最小值", None),
+    "maximum": ("Maximum / 最大值", None), "bands": ("Bands / 分段", None),
+    "fail_reason": ("Reason when nothing is earned / 未获修复的理由", None),
+    "per_year_count": ("Times a year / 年度次数上限", None),
+    "per_year_points": ("Points a year / 年度分值上限", None),
+    "ways": ("Repair ways / 修复途径", None), "refuse": ("Refusals / 不予修复", None),
+    "reason": ("Reason / 理由", None), "shorten_term": ("Shortening a term / 缩短期限", None),
+    "by": ("Shortened by / 缩短", "e.g. 1 month"), "settled": ("Settled / 是否结算", None),
+    # case
+    "person": ("Person / 人员", None), "name": ("Name / 姓名", None),
+    "institutions": ("Institutions / 执业机构", None), "events": ("Events / 事件", "in any order / 顺序不限"),
+    "date": ("Date / 日期", "YYYY-MM-DD"), "note": ("Note / 备注", None),
+    "situation": ("Situation / 负面情形", None), "responsibility": ("Responsibility / 责任程度", None),
+    "adjustment": ("Adjustment / 裁量调整", None), "inspection": ("Inspection id / 检查编号", None),
+    "behaviour": ("Behaviour id / 行为编号", None), "institution": ("Institution / 机构", None),
+    "way": ("Repair way / 修复途径", None), "score": ("Exam score / 考试成绩", None),
+    "emergency": ("Emergency / 急诊抢救", None), "amount": ("Amount / 金额", None),
+    "passed": ("Passed / 是否通过", None),
+    # result
+    "rulebook": ("Rulebook id / 规则集", None), "document": ("Document number / 文号", None),
+    "role": ("Role / 人员类别", None), "as_of": ("As of / 截至日期", None),
+    "years": ("Points by natural year / 各年度记分", None), "repaired": ("Points repaired / 修复分值", None),
+    "net": ("Net points / 净记分", "points − repaired"), "left": ("Points left / 剩余分值", None),
+    "decisions": ("Decisions / 处理决定", "one per score event, in date order / 每次记分一项"),
+    "repairs": ("Repairs / 记分修复", None), "accepted": ("Accepted / 是否受理", None),
+    "shortened": ("Term shortened / 期限缩短", None), "to": ("To / 至", None),
+    "claims": ("Claims / 费用结算", None), "state": ("Status state / 状态", "normal 正常 | suspended 暂停 | terminated 终止"),
+    "restorations": ("Restorations / 资格恢复", None), "status": ("Status / 状态", None),
+    "awaiting_restoration": ("Awaiting restoration / 期满待恢复", None), "timeline": ("Status timeline / 状态时间线", None),
+    "interpretations": ("Readings used / 采用的解释", None), "warnings": ("Warnings / 警告", None),
+    "trace": ("Trace / 依据", "every rule that fired, in order, with its article / 依次列出适用的规则及条款"),
+    "step": ("Step / 步骤", None), "event": ("Event index / 事件序号", None), "rule": ("Rule / 规则", None),
+    "detail": ("Detail / 说明", None), "counted_points": ("Counted points / 计入分值", None),
+    "single": ("Single score / 单次记分", None), "year_total": ("Year total / 年度累计", None),
+    "points_left": ("Points left / 剩余分值", None),
+    "scoring": ("Scoring / 记分", "tiers of situations and their points / 记分档次、情形及分值"),
+    "repair": ("Repair / 记分修复", "ways to repair points and their caps / 记分修复途径及上限"),
+}
+#: $defs titles.
+DEFS = {
+    "expression": "DSL expression / DSL 表达式", "role": "Role / 人员类别", "level": "Responsibility level / 责任程度",
+    "legal": "Law / 法条", "parameter": "Reading of ambiguous text / 解释参数", "tier": "Tier / 记分档次",
+    "situation": "Negative situation / 负面情形", "consequence": "Consequence rule / 处理规则",
+    "repair_way": "Repair way / 修复途径", "settlement": "Settlement rule / 结算规则", "date": "Date / 日期",
+    "date_or_null": "Date or null / 日期或空", "state": "Status state / 状态", "decision": "Decision / 处理决定",
+    "event": "Event / 事件", "scoring": "Scoring / 记分", "repair": "Repair / 记分修复",
+}
+
+
+def bilingual(text: Optional[str]) -> bool:
+    return bool(text) and bool(CJK.search(text)) and bool(LATIN.search(text))
+
+
+def _scan(text: str) -> Dict[Tuple, int]:
+    """Offsets of the opening brace of every object value, by JSON path (a tiny position-keeping parser)."""
+    offsets: Dict[Tuple, int] = {}
+    decoder = json.JSONDecoder()
+    i = 0
+
+    def ws(i):
+        while text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def value(i, path):
+        i = ws(i)
+        if text[i] == "{":
+            offsets[path] = i
+            i = ws(i + 1)
+            if text[i] == "}":
+                return i + 1
+            while True:
+                key, i = decoder.raw_decode(text, ws(i))
+                i = ws(i)
+                assert text[i] == ":"
+                i = value(i + 1, path + (key,))
+                i = ws(i)
+                if text[i] == ",":
+                    i += 1
+                    continue
+                assert text[i] == "}"
+                return i + 1
+        if text[i] == "[":
+            i = ws(i + 1)
+            if text[i] == "]":
+                return i + 1
+            n = 0
+            while True:
+                i = value(i, path + (n,))
+                i = ws(i)
+                n += 1
+                if text[i] == ",":
+                    i += 1
+                    continue
+                assert text[i] == "]"
+                return i + 1
+        _, end = decoder.raw_decode(text, i)
+        return end
+
+    value(i, ())
+    return offsets
+
+
+def plan(schema: dict) -> Dict[Tuple, List[Tuple[str, str]]]:
+    """{path of a property schema: [(key, value) to add]}."""
+    todo: Dict[Tuple, List[Tuple[str, str]]] = {}
+
+    def walk(node, path):
+        if not isinstance(node, dict):
+            return
+        for key, sub in (node.get("properties") or {}).items():
+            if not isinstance(sub, dict):
+                continue
+            adds = []
+            if not bilingual(sub.get("title")) and not sub.get("title"):
+                title, description = BY_NAME.get(key, (None, None))
+                if title is None:
+                    raise SystemExit(f"no title known for property '{key}' at {'/'.join(map(str, path))}")
+                adds.append(("title", title))
+                if description and not sub.get("description"):
+                    adds.append(("description", description))
+            if adds:
+                todo[path + ("properties", key)] = adds
+            walk(sub, path + ("properties", key))
+        for key, sub in (node.get("$defs") or {}).items():
+            if isinstance(sub, dict) and not sub.get("title") and key in DEFS:
+                todo[path + ("$defs", key)] = [("title", DEFS[key])]
+            walk(sub, path + ("$defs", key))
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                walk(node[key], path + (key,))
+        for key in ("oneOf", "anyOf", "allOf"):
+            for n, sub in enumerate(node.get(key) or ()):
+                walk(sub, path + (key, n))
+
+    walk(schema, ())
+    return todo
+
+
+def apply(path: Path) -> int:
+    text = path.read_text(encoding="utf-8")
+    schema = json.loads(text)
+    todo = plan(schema)
+    offsets = _scan(text)
+    for where in sorted(todo, key=lambda p: offsets[p], reverse=True):
+        at = offsets[where]
+        adds = todo[where]
+        after = text[at + 1:]
+        multiline = after.lstrip(" \t").startswith("\n")
+        if multiline:
+            line_start = text.rfind("\n", 0, at) + 1
+            indent = len(text[line_start:at]) - len(text[line_start:at].lstrip(" ")) + 2
+            empty = after.strip().startswith("}")
+            insert = "".join(f"\n{' ' * indent}{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in adds)
+            if empty:
+                insert = insert.rstrip(",")
+        else:
+            empty = after.lstrip().startswith("}")
+            insert = ", ".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in adds)
+            insert += "" if empty else ", "
+        text = text[:at + 1] + insert + text[at + 1:]
+    json.loads(text)  # still valid
+    path.write_text(text, encoding="utf-8")
+    return len(todo)
+
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or ("rulebook", "case", "result"):
+        print(name, apply(ROOT / "schemas" / f"{name}.schema.json"))
