@@ -39,4 +39,4 @@ docs: $(TEST_STAMP)
 	$(BIN)/mkdocs build --strict
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis docs/rulebooks docs/compare
+	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis docs/rulebooks docs/compare docs/reference

@@ -27,11 +27,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "officers-guide.md"
+DOCS = [GUIDE, ROOT / "docs" / "rulebook-format.md"]
 BLOCK = re.compile(r"(?:<!-- check: (?P<check>.*?) -->\n)?```(?P<lang>\w*)\n(?P<body>.*?)\n```", re.S)
 
 
-def blocks() -> List[Tuple[Optional[str], str]]:
-    return [(m.group("check"), m.group("body")) for m in BLOCK.finditer(GUIDE.read_text(encoding="utf-8"))]
+def blocks(page: Path = GUIDE) -> List[Tuple[Optional[str], str]]:
+    return [(m.group("check"), m.group("body")) for m in BLOCK.finditer(page.read_text(encoding="utf-8"))]
 
 
 def yibao(args: List[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -58,19 +59,21 @@ def assert_lines(expected: str, actual: str) -> None:
         at += 1
 
 
-def test_every_example_in_the_guide_is_checked():
-    found = blocks()
-    assert len(found) >= 15
+@pytest.mark.parametrize("page", DOCS, ids=[p.name for p in DOCS])
+def test_every_example_in_the_guide_is_checked(page):
+    found = blocks(page)
+    assert len(found) >= (15 if page == GUIDE else 5)
     unchecked = [body[:60] for check, body in found if not check]
     assert not unchecked, f"examples in the guide without a check marker: {unchecked}"
 
 
-def test_the_guide_examples_work(tmp_path):
+@pytest.mark.parametrize("page", DOCS, ids=[p.name for p in DOCS])
+def test_the_guide_examples_work(page, tmp_path):
     last_excerpt: Optional[Tuple[str, str]] = None   # (rulebook, text)
     edited: Optional[Path] = None
     last_output = ""
     last_golden: Optional[str] = None
-    for index, (check, body) in enumerate(blocks()):
+    for index, (check, body) in enumerate(blocks(page)):
         words = shlex.split(check)
         kind, args = words[0], words[1:]
         where = f"block {index + 1} ({check})"

@@ -7,7 +7,8 @@
 * ``compare/index.md`` — one table per topic, one column per jurisdiction, outcomes computed by the
   engine on generated ledgers (:mod:`.compare`, :mod:`.ledgers`), and the suspension charts
   ``compare/suspension-*.svg`` (:mod:`.chart`);
-* ``compare/one-case.md`` — example ledgers (``docs/examples/``) evaluated under every rulebook.
+* ``compare/one-case.md`` — example ledgers (``docs/examples/``) evaluated under every rulebook;
+* ``reference/index.md`` — every rulebook field and every name a condition may read (:mod:`.reference`).
 
 The generated folders are build output (git-ignored); the hand-written pages next to them are not.
 """
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 #: Folders searched for "one case, every province" example ledgers.
 EXAMPLE_DIRS = (ROOT / "docs" / "examples", ROOT / "tests" / "golden" / "compare")
 #: Sub-folders of the docs folder that :func:`generate` owns and rewrites.
-GENERATED = ("rulebooks", "compare")
+GENERATED = ("rulebooks", "compare", "reference")
 
 
 def _write(path: Path, text: str, written: List[Path]) -> None:
@@ -40,7 +41,7 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
     Returns the files written. Old generated pages under ``out/rulebooks`` and ``out/compare`` are
     removed first, so a rulebook that is gone leaves no stale page.
     """
-    from . import compare, pages
+    from . import compare, pages, reference
 
     out = Path(out)
     ids = list(rulebook_ids) if rulebook_ids is not None else api.list_rulebooks()
@@ -59,6 +60,7 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
     _write(out / "compare" / "index.md", comparison.page(), written)
     _write(out / "compare" / "suspension-cumulative.svg", comparison.chart("cumulative"), written)
     _write(out / "compare" / "suspension-single.svg", comparison.chart("single"), written)
+    _write(out / "reference" / "index.md", reference.page(), written)
     examples = compare.load_examples([Path(d) for d in example_dirs])
     _write(out / "compare" / "one-case.md", compare.examples_page(examples, rulebooks, ROOT), written)
     return written
