@@ -7,6 +7,7 @@ The build uses every rulebook under rulebooks/ plus the fictional tests/data/rul
 from __future__ import annotations
 
 import dataclasses
+import html
 import os
 import shutil
 import time
@@ -104,10 +105,10 @@ def test_every_rulebook_has_its_page(site):
         assert page.is_file(), f"no page for {rid}"
         text = page.read_text(encoding="utf-8")
         rb = engine.load_rulebook(rid)
-        assert rb.document in text
+        assert html.escape(rb.document) in text
         for code in rb.situations:  # every situation is on the page, with its original text
-            assert f'id="situation-{code}"' in text
-            assert rb.situations[code].legal.text.split("，")[0][:10] in text
+            assert f'id="situation-{html.escape(code)}"' in text
+            assert html.escape(rb.situations[code].legal.text.split("，")[0][:10]) in text
         index = (site["site"] / "rulebooks" / "index.html").read_text(encoding="utf-8")
         assert f'href="{rid}/"' in index
 
@@ -139,14 +140,14 @@ def _expected_label(decision: Optional[dict]) -> str:
 def _single_case(rb, points: int) -> Optional[dict]:
     """A case with one score event of ``points``, built from the rulebook's tier table (no discretion)."""
     for number in sorted(rb.tiers):
-        tier = rb.tiers[number]
-        table = tier.points if isinstance(tier.points, dict) or hasattr(tier.points, "items") else {"general": tier.points}
-        for level, value in table.items():
-            if value == points:
-                day = rb.effective_from
-                return {"rulebook": rb.id, "as_of": day.isoformat(), "person": {"id": "T", "role": rb.roles[0]},
-                        "events": [{"kind": "score", "date": day.isoformat(), "situation": tier.situations[0].code,
-                                    "responsibility": level}]}
+        for situation in rb.tiers[number].situations:
+            table = situation.points if hasattr(situation.points, "items") else {"general": situation.points}
+            for level, value in table.items():
+                if value == points:
+                    day = rb.effective_from
+                    return {"rulebook": rb.id, "as_of": day.isoformat(), "person": {"id": "T", "role": rb.roles[0]},
+                            "events": [{"kind": "score", "date": day.isoformat(), "situation": situation.code,
+                                        "responsibility": level}]}
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from ..rulebook.model import Rulebook
 from . import ledgers
-from .html import (DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table)
+from .html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
 
 #: Top-level sections rendered by a dedicated function, in page order.
 KNOWN = ("id", "title", "jurisdiction", "document", "issuers", "published", "effective", "completeness",
@@ -77,15 +77,16 @@ def parameters(rb: Rulebook) -> List[str]:
         return []
     rows = []
     for name, body in params.items():
-        others = [a for a in body.get("allowed", []) if a != body.get("value")]
-        rows.append((code(name), f"<strong>{esc(compact(body.get('value')))}</strong>",
-                     esc(", ".join(map(compact, others))) or "—", esc("、".join(body.get("articles") or ())),
-                     esc(body.get("ambiguity")), esc(body.get("interpretation"))))
+        rule = {"value": body.get("value"), "allowed": body.get("allowed")}
+        if body.get("ambiguity") is not None:
+            rule["ambiguity"] = body["ambiguity"]
+        rows.append((code(name), law("、".join(body.get("articles") or ()), None, body.get("interpretation")),
+                     f"采用 chosen: <strong>{esc(compact(body.get('value')))}</strong>" + fields(rule)))
     return ["## 解释参数 Readings of ambiguous text", "",
             "Where the text allows more than one reading, the rulebook chooses one; a case may choose another "
-            "allowed reading under its own `parameters:`. 文本可有多种理解之处，规则集选定一种，个案可另选。", "",
-            table(["参数 parameter", "采用 chosen", "其他 other readings", "条款 articles", "AMBIGUITIES #",
-                   "解释 interpretation"], rows), ""]
+            "allowed reading under its own `parameters:`. `ambiguity` is the number in the shared list of known "
+            "ambiguities. 文本可有多种理解之处，规则集选定一种，个案可另选。", "",
+            beside(rows, head=("参数 parameter", "条款与解释 Articles and reading", "取值 Values")), ""]
 
 
 def responsibility(rb: Rulebook) -> List[str]:
