@@ -375,7 +375,8 @@ def example_rows(example: Example, rulebooks: Sequence[Rulebook]) -> List[Tuple[
         s = result["status"]
         text = f"{s['state']} ({ledgers.STATE_ZH.get(s['state'], '')})"
         if s.get("until"):
-            text += f" until {s['until']}"
+            text += (f" · 不得再次登记备案至 no re-registration until {s['until']}" if s["state"] == "terminated"
+                     else f" until {s['until']}")
         if s.get("awaiting_restoration"):
             text += " · 期满待恢复 awaiting restoration"
         return text
