@@ -70,7 +70,9 @@ def describe_rulebook(id_or_path: str) -> str:
     ways = len(rb.repair.ways) if rb.repair else 0
     return (f"{rb.id} ({rb.document}), in force from {rb.effective_from}: {len(rb.situations)} situations in "
             f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
-            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations")
+            f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations"
+            + (f", {len(rb.obligations)} obligations" if rb.obligations else "")
+            + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else ""))
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:
@@ -155,3 +157,32 @@ def _looks_like_path(text: str) -> bool:
     import os
 
     return os.sep in text or "/" in text
+
+
+def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None, trace: bool = True,
+                         source: Optional[str] = None, positions=None) -> Dict[str, Any]:
+    """Evaluate an institution case (its staff in one year) against the rulebook's ``institution_rules``.
+
+    See :mod:`engine.evaluate.institution` and ``schemas/institution-case.schema.json``.
+    """
+    from .evaluate.institution import evaluate_institution as _evaluate
+
+    rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
+    if not rulebook_id:
+        raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))
+    return _evaluate(load_rulebook(str(rulebook_id)), case, source=source, positions=positions, trace=trace)
+
+
+def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
+    """Evaluate the institution case file at ``path`` (YAML or JSON); errors point into that file."""
+    document = load_yaml_file(path)
+    data = document.data
+    if not isinstance(data, dict):
+        raise CaseError("an institution case must be a mapping with rulebook, as_of, institution and staff",
+                        Location(path, 1, 1))
+    try:
+        return evaluate_institution(data, rulebook=rulebook, trace=trace, source=path, positions=document.positions)
+    except YibaoError as error:
+        if error.location.field == "rulebook" and error.location.file is None:
+            error.location = document.location(("rulebook",))
+        raise

@@ -176,5 +176,18 @@ def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
     click.echo(f"wrote {output}; fill in the FILL_IN parts, then run: yibao test {output}")
 
 
+@main.command()
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result")
+@click.option("--rulebook", default=None, help="evaluate with this rulebook id or file instead of the case's own")
+@click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
+def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
+    """Evaluate one institution's staff in one year (CASE_FILE) against the rulebook's institution rules."""
+    from .report import render_institution_text
+
+    result = _guard(lambda: api.evaluate_institution_file(case_file, rulebook=rulebook, trace=not no_trace))
+    click.echo(_dump(result) if as_json else render_institution_text(result))
+
+
 if __name__ == "__main__":
     main()

@@ -99,7 +99,12 @@ def run_golden(path: Path) -> GoldenOutcome:
     positions = {key[1:]: mark for key, mark in document.positions.items() if key and key[0] == "case"}
     try:
         rulebook = load_rulebook(case.get("rulebook") or path.parent.name)
-        outcome.result = rulebook.evaluate(case, source=str(path), positions=positions)
+        if "staff" in case:  # an institution case (engine/evaluate/institution.py)
+            from .evaluate.institution import evaluate_institution
+
+            outcome.result = evaluate_institution(rulebook, case, source=str(path), positions=positions)
+        else:
+            outcome.result = rulebook.evaluate(case, source=str(path), positions=positions)
     except YibaoError as error:
         outcome.error = error
     expected_error = data.get("expect_error")
@@ -117,6 +122,12 @@ def run_golden(path: Path) -> GoldenOutcome:
         return outcome
     compare(data.get("expect", {}), outcome.result, "", outcome.mismatches)
     return outcome
+
+
+def institution_golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN_ROOT) -> List[Path]:
+    """Institution golden cases: ``tests/golden/<rulebook>/institution/*.yaml``."""
+    folders = [root / rulebook] if rulebook else [p for p in sorted(root.iterdir()) if p.is_dir()]
+    return [p for folder in folders for p in sorted((folder / "institution").glob("*.yaml"))]
 
 
 __all__ = ["GoldenOutcome", "Mismatch", "compare", "golden_files", "run_golden", "PositionedDocument"]

@@ -17,6 +17,11 @@ def _action(decision: Dict[str, Any]) -> str:
         text += f" {span}, {decision['from']} → {decision['until']}"
     elif action == "terminate":
         text += f", 自 {decision['from']}, {decision['ban_years']} 年内不得再次登记备案 (至 {decision['until']})"
+    if action == "terminate" and decision.get("ban_years") is None and decision.get("ban_years_min") is not None:
+        text = (f"{action} ({ACTION_LABELS.get(action, action)}), 自 {decision['from']}, "
+                f"{decision['ban_years_min']}-{decision['ban_years_max']} 年内不得再次登记备案/签订协议 (最早至 {decision['until']})")
+    if decision.get("points_left") is not None:
+        text += f"  [剩余 points left {decision['points_left']}]"
     if decision.get("measure") and action == "warn":
         text += f": {decision['measure']}"
     return text
@@ -39,6 +44,8 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
         line += " — term ended, awaiting restoration evaluation (期满待恢复)"
     lines.append(line)
     lines.append("")
+    if result.get("points_left") is not None:
+        lines.append(f"剩余分值 points left: {result['points_left']} of {result.get('allowance')} ({result['as_of'][:4]})")
     lines.append("年度记分 points by natural year:")
     if not result["years"]:
         lines.append("  (none)")
@@ -75,6 +82,12 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
         for r in result["restorations"]:
             verdict = "restored 恢复" if r["accepted"] else f"refused: {r['reason']}"
             lines.append(f"  {r['date']}  event {r['event']}: {verdict}    [{r['article']}]")
+    if result.get("obligations"):
+        lines.append("")
+        lines.append("义务 obligations:")
+        for o in result["obligations"]:
+            lines.append(f"  {o['date']}  event {o['event']}: {o['obligation']} {'met' if o['passed'] else 'NOT met'}"
+                         f" → {_action(o)}    [{', '.join(o['articles'])}]")
     lines.append("")
     lines.append("采用的解释 interpretations (readings of ambiguous text):")
     for item in result["interpretations"]:
@@ -85,4 +98,39 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
         for step in result["trace"]:
             event = f"event {step['event']}" if step.get("event") is not None else "        "
             lines.append(f"  {event:<8} {step.get('article') or '':<14} {step['detail']}")
+    return "\n".join(lines)
+
+
+INSTITUTION_ACTION_LABELS = {"none": "无", "key_monitoring": "列入重点监控名单", "suspend_agreement": "中止医保协议",
+                             "dissolve_agreement": "解除医保协议"}
+
+
+def render_institution_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao institution`` prints."""
+    inst = result["institution"]
+    facts = result["facts"]
+    lines = [f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})",
+             f"机构 institution: {inst['id']} ({inst['kind']})    年度 year: {result['year']}    截至 as of: {result['as_of']}"]
+    for warning in result.get("warnings", []):
+        lines.append(f"! {warning}")
+    lines.append("")
+    lines.append(f"相关人员 staff: {facts['staff_count']}; 暂停 suspended {facts['suspended_times']} 人次 "
+                 f"({facts['share_suspended']:.0%}); 终止 terminated {facts['terminated_times']} 人次 "
+                 f"({facts['share_terminated']:.0%}); 暂停或终止 {facts['affected_persons']} 人 ({facts['share_affected']:.0%})")
+    for member in result["staff"]:
+        lines.append(f"  {member['id']:<10} {member['role']:<20} {member['state']:<10} suspensions {member['suspensions']}, "
+                     f"terminations {member['terminations']}, single max {member['single_max']}, "
+                     f"violations {member['violations']} ({member['from']})")
+    lines.append("")
+    action = result["action"]
+    lines.append(f"机构处理 measure: {action} ({INSTITUTION_ACTION_LABELS.get(action, action)})")
+    for m in result["measures"]:
+        extra = f", 不超过 {m['months_max']} 个月" if m.get("months_max") else ""
+        lines.append(f"  {m['rule']}: {m['action']}{extra}{' — 可以 (discretionary)' if m['discretionary'] else ''}"
+                     f"    [{m['article']}]")
+    if show_trace and result.get("trace"):
+        lines.append("")
+        lines.append("依据 trace:")
+        for step in result["trace"]:
+            lines.append(f"  {step.get('article') or '':<14} {step['detail']}")
     return "\n".join(lines)

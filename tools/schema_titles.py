@@ -88,6 +88,21 @@ BY_NAME: Dict[str, Tuple[str, Optional[str]]] = {
     "detail": ("Detail / 说明", None), "counted_points": ("Counted points / 计入分值", None),
     "single": ("Single score / 单次记分", None), "year_total": ("Year total / 年度累计", None),
     "points_left": ("Points left / 剩余分值", None),
+    # later additions (obligations, institutions, ranges of bans, …)
+    "consequences": ("Consequences / 处理措施", None),
+    "discretionary": ("Discretionary / 可以（裁量）", "true where the text says 可以 / 原文为“可以”"),
+    "applies_to": ("Applies to / 适用机构", "medical 定点医疗机构 | pharmacy 定点零售药店"),
+    "year_cap_rule": ("Yearly cap rule / 年度上限依据", None),
+    "situation_required": ("Situation required / 须注明情形", None),
+    "ban_years_min": ("Fewest years before re-registration / 最少不得登记年数", None),
+    "ban_years_max": ("Most years before re-registration / 最多不得登记年数", None),
+    "verified": ("Verified / 查证属实", None), "rewarded": ("Rewarded / 获得举报奖励", None),
+    "obligation": ("Obligation / 义务", None), "obligations": ("Obligations / 应履行义务", None),
+    "parameters": ("Readings / 解释参数", None), "kind": ("Kind / 类型", None),
+    "staff_count": ("Staff count / 相关人员总人数", None), "staff": ("Staff / 相关人员", None),
+    "institution": ("Institution / 机构", None), "suspensions": ("Suspensions / 暂停人次", None),
+    "terminations": ("Terminations / 终止人次", None), "single_max": ("Largest single score / 最高单次记分", None),
+    "violations": ("Violations / 违规次数", None), "met": ("Met / 已履行", None),
     "scoring": ("Scoring / 记分", "tiers of situations and their points / 记分档次、情形及分值"),
     "repair": ("Repair / 记分修复", "ways to repair points and their caps / 记分修复途径及上限"),
 }
@@ -100,6 +115,9 @@ DEFS = {
     "date_or_null": "Date or null / 日期或空", "state": "Status state / 状态", "decision": "Decision / 处理决定",
     "event": "Event / 事件", "scoring": "Scoring / 记分", "repair": "Repair / 记分修复",
 }
+
+
+UNKNOWN: List[str] = []
 
 
 def bilingual(text: Optional[str]) -> bool:
@@ -170,7 +188,8 @@ def plan(schema: dict) -> Dict[Tuple, List[Tuple[str, str]]]:
             if not bilingual(sub.get("title")) and not sub.get("title"):
                 title, description = BY_NAME.get(key, (None, None))
                 if title is None:
-                    raise SystemExit(f"no title known for property '{key}' at {'/'.join(map(str, path))}")
+                    UNKNOWN.append(f"{key} at {'/'.join(map(str, path))}")
+                    continue
                 adds.append(("title", title))
                 if description and not sub.get("description"):
                     adds.append(("description", description))
@@ -196,6 +215,8 @@ def apply(path: Path) -> int:
     text = path.read_text(encoding="utf-8")
     schema = json.loads(text)
     todo = plan(schema)
+    if UNKNOWN:
+        raise SystemExit("add titles to BY_NAME for: " + "; ".join(UNKNOWN))
     offsets = _scan(text)
     for where in sorted(todo, key=lambda p: offsets[p], reverse=True):
         at = offsets[where]

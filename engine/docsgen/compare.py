@@ -357,7 +357,7 @@ def _decision_text(d: Mapping[str, Any]) -> str:
         months = d["months"] if d["months"] is not None else f"{d['months_min']}-{d['months_max']}"
         text = f"暂停 suspend {months} mo"
     elif d["action"] == "terminate":
-        text = f"终止 terminate, ban {d['ban_years']} y"
+        text = f"终止 terminate, {ledgers.ban_text(d['ban_years'], d.get('ban_years_min'), d.get('ban_years_max'))}"
     return f"{d['points']} pts → {text}"
 
 

@@ -44,6 +44,8 @@ class Outcome:
     articles: Tuple[str, ...] = ()
     note: Optional[str] = None      # why there is no outcome (not reachable, an error)
     case: Optional[Mapping[str, Any]] = None
+    ban_years_min: Optional[int] = None   # a ban given as a range (e.g. 1-2 years)
+    ban_years_max: Optional[int] = None
 
     @property
     def reachable(self) -> bool:
@@ -61,7 +63,7 @@ class Outcome:
             if self.months is not None:
                 return f"暂停 {self.months} 个月 suspend {self.months} mo"
             return f"暂停 {self.months_min}-{self.months_max} 个月 suspend {self.months_min}-{self.months_max} mo"
-        return f"终止 terminate, 禁 {self.ban_years} 年 ban {self.ban_years} y"
+        return f"终止 terminate, 禁 {ban_text(self.ban_years, self.ban_years_min, self.ban_years_max)}"
 
     def chart_months(self) -> Optional[float]:
         """Suspension months for the chart: 0 for none/warn, the shortest term of a range."""
@@ -70,6 +72,12 @@ class Outcome:
         if self.action == "suspend":
             return self.months if self.months is not None else self.months_min
         return None  # terminate: drawn on its own band
+
+
+def ban_text(years: Optional[int], low: Optional[int] = None, high: Optional[int] = None) -> str:
+    """``3 年 ban 3 y``, or ``1-2 年 ban 1-2 y`` for a range."""
+    span = str(years) if years is not None else (f"{low}-{high}" if low != high else str(low))
+    return f"{span} 年 ban {span} y"
 
 
 def point_options(rulebook: Rulebook) -> Dict[int, Dict[str, Any]]:
@@ -159,7 +167,7 @@ def _outcome(rulebook: Rulebook, points: int, kind: str, case: Optional[Dict[str
     d = result["decisions"][-1]
     return Outcome(points, kind, d["action"], d.get("months"), d.get("months_min"), d.get("months_max"),
                    d.get("ban_years"), d.get("measure"), tuple(d.get("rules") or ()), tuple(d.get("articles") or ()),
-                   case=case)
+                   case=case, ban_years_min=d.get("ban_years_min"), ban_years_max=d.get("ban_years_max"))
 
 
 def single_ledger(rulebook: Rulebook, points: int) -> Optional[Dict[str, Any]]:

@@ -130,13 +130,20 @@ def scoring(rb: Rulebook) -> List[str]:
         out += [f"### 第{tier['tier']}档 Tier {tier['tier']}", "",
                 beside([("tier", _legal(tier), _points(tier.get("points")) + (
                     f"<br>range {esc(compact(tier['range']))}" if tier.get("range") else ""))]), ""]
+        # Situations as the engine compiled them: a tier without a list (situation_required: false)
+        # is itself the situation a case names.
+        raw_by_code = {str(s.get("code")): s for s in tier.get("situations") or ()}
+        compiled = rb.tiers.get(tier["tier"])
         situation_rows = []
-        for s in tier.get("situations") or ():
-            rule = code(s["code"]) + (" <em>catch-all 兜底</em>" if s.get("catch_all") else "")
-            if "points" in s:
-                rule += f"<br>points {esc(s['points'])}"
-            situation_rows.append((f'<span id="situation-{esc(s["code"])}">{code(s["code"])}</span>',
-                                   law(s.get("article") or tier.get("article"), s.get("text"), s.get("interpretation")), rule))
+        for situation in (compiled.situations if compiled else ()):
+            raw_s = raw_by_code.get(situation.code, {})
+            rule = code(situation.code) + (" <em>catch-all 兜底</em>" if raw_s.get("catch_all") else "")
+            if not raw_s:
+                rule += " <em>the tier itself 本档即情形</em>"
+            if "points" in raw_s:
+                rule += f"<br>points {esc(raw_s['points'])}"
+            situation_rows.append((f'<span id="situation-{esc(situation.code)}">{code(situation.code)}</span>',
+                                   law(situation.legal.article, situation.legal.text, situation.legal.interpretation), rule))
         out += [beside(situation_rows, head=("情形 situation", "法条原文 Law", "规则 Rule")), ""]
     return out
 

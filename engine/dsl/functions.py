@@ -83,6 +83,8 @@ FUNCTIONS: Mapping[str, Function] = {
         Function("abs", ("number",), "number", abs, doc="the absolute value"),
         Function("year_of", ("date",), "number", lambda d: d.year, doc="the calendar year of a date"),
         Function("days_between", ("date", "date"), "number", _days_between, doc="days from the first date to the second"),
+        Function("take", ("list", "number"), "list", lambda items, n: list(items)[: max(0, int(n))],
+                 doc="the first n items of a list (fewer if it is shorter), e.g. take(previous_year_totals, 2)"),
     )
 }
 

@@ -131,7 +131,10 @@ def _expected_words(error: UnexpectedInput) -> str:
         "IF": "'if'", "ELSE": "'else'", "TRUE": "'true'", "FALSE": "'false'", "NULL": "'null'",
         "DURATION_UNIT": "a unit (workdays, days, months, years)", "__ANON_0": "'..'",
     }
-    words = sorted({pretty.get(str(e), str(e).lower()) for e in expected})
+    # Most helpful first: what kind of value could come, then punctuation and keywords.
+    order = list(pretty.values())
+    words = sorted({pretty.get(str(e), str(e).lower()) for e in expected},
+                   key=lambda w: (order.index(w) if w in order else len(order), w))
     if not words:
         return ""
     if len(words) > 6:

@@ -41,6 +41,18 @@ class RepairEvent:
     score: float
     points_claimed: float
     kind: str = "repair"
+    inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
+
+
+@dataclass(slots=True)
+class ObligationEvent:
+    """An obligation met or not (e.g. 济宁 三(三) the yearly test): ``passed`` false may have a consequence."""
+
+    index: int
+    date: _dt.date
+    obligation: Any  # engine.rulebook.model.Obligation
+    passed: bool
+    kind: str = "obligation"
 
 
 @dataclass(slots=True)
@@ -59,7 +71,7 @@ class RestorationEvent:
     kind: str = "restoration"
 
 
-Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent]
+Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent]
 
 
 @dataclass
@@ -91,10 +103,11 @@ class _Reader:
         self.document = document
 
     def error(self, message: str, *path: Union[str, int]) -> CaseError:
-        location = self.document.location(path) if self.document.positions else Location(self.document.source, field=format_path(path))
-        if not self.document.positions:
-            location = Location(self.document.source if self.document.source != "<case>" else None, field=format_path(path))
-        return CaseError(message, location)
+        """A case error at ``path``: with line and column when the case came from a file."""
+        if self.document.positions:
+            return CaseError(message, self.document.location(path))
+        source = None if self.document.source == "<case>" else self.document.source
+        return CaseError(message, Location(source, field=format_path(path)))
 
     def date(self, value: Any, *path: Union[str, int]) -> _dt.date:
         try:
@@ -113,8 +126,9 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         raise reader.error("a case must be a mapping with rulebook, as_of, person and events")
     for error in _validator("case").iter_errors(data):
         located = _located(document, error)
-        raise CaseError(located.message, located.location if positions else Location(
-            source, field=located.location.field))
+        if positions:
+            raise CaseError(located.message, located.location)
+        raise CaseError(located.message, Location(None if source is None else source, field=located.location.field))
 
     if data.get("rulebook") and data["rulebook"] != rulebook.id:
         raise reader.error(f"this case is for rulebook '{data['rulebook']}', but was evaluated with '{rulebook.id}'", "rulebook")
@@ -155,6 +169,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
         elif kind == "restoration":
             events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
+        elif kind == "obligation":
+            events.append(_obligation(reader, index, date, body))
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
 
@@ -231,7 +247,8 @@ def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Opt
             low, high = (0, 0) if adjustment == "down_tier" else situation.range
             return (low if adjustment == "down_tier" else default, low, high, f"{adjustment}: no adjacent tier")
         return level_points(other.points, other.range), other.range[0], other.range[1], f"{adjustment} to tier {other.tier}"
-    if rulebook.discretion_points == "fixed":
+    # Fixed points still allow 从轻/从重 within the tier where the rulebook lists those adjustments.
+    if rulebook.discretion_points == "fixed" and adjustment not in ("lighter", "heavier"):
         return default, default, default, f"{article}: fixed points"
     low, high = situation.range
     if adjustment == "lighter":
@@ -261,12 +278,17 @@ def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]
     if way is None:
         raise reader.error(f"unknown repair way '{way_id}'; {reader.rulebook.id} has {', '.join(repair.ways)}"
                            + did_you_mean(way_id, repair.ways), "events", index, "way")
-    values: Dict[str, float] = {}
+    values: Dict[str, Any] = {}
     for name, spec in way.inputs.items():
         value = body.get(name)
         if value is None:
             if spec.required:
                 raise reader.error(f"repair way '{way_id}' needs '{name}'", "events", index, name)
+            continue
+        if spec.type == "boolean":
+            if not isinstance(value, bool):
+                raise reader.error(f"'{name}' must be true or false, got {value!r}", "events", index, name)
+            values[name] = value
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise reader.error(f"'{name}' must be a number, got {value!r}", "events", index, name)
@@ -275,7 +297,20 @@ def _repair(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
             raise reader.error(f"'{name}' {value} is outside {spec.minimum}..{spec.maximum}", "events", index, name)
         values[name] = value
-    for name in ("score", "points"):
+    for name in ("score", "points", "verified", "rewarded"):
         if name in body and name not in way.inputs:
             raise reader.error(f"repair way '{way_id}' takes no '{name}'", "events", index, name)
-    return RepairEvent(index, date, way, float(values.get("score", 0)), float(values.get("points", 0)))
+    inputs = {name: values.get(name, False if spec.type == "boolean" else 0) for name, spec in way.inputs.items()}
+    return RepairEvent(index, date, way, float(values.get("score", 0) or 0), float(values.get("points", 0) or 0),
+                       inputs=inputs)
+
+
+def _obligation(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> ObligationEvent:
+    obligations = reader.rulebook.obligations
+    name = body.get("obligation")
+    if not obligations:
+        raise reader.error(f"{reader.rulebook.id} defines no obligations", "events", index, "obligation")
+    if name not in obligations:
+        raise reader.error(f"unknown obligation '{name}'; {reader.rulebook.id} has {', '.join(obligations)}"
+                           + did_you_mean(str(name), obligations), "events", index, "obligation")
+    return ObligationEvent(index, date, obligations[name], bool(body.get("passed", True)))

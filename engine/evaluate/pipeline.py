@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..calendar import add_months, add_years
 from ..rulebook.model import Consequence, Rulebook
-from .ledger import Case, ClaimEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
+from .ledger import Case, ClaimEvent, ObligationEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
 
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -67,6 +67,7 @@ class _Evaluation:
         self.repairs: List[Dict[str, Any]] = []
         self.claims: List[Dict[str, Any]] = []
         self.restorations: List[Dict[str, Any]] = []
+        self.obligations: List[Dict[str, Any]] = []
         self.sanction: Optional[_Sanction] = None
         self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None}]
         params = case.parameters
@@ -74,6 +75,9 @@ class _Evaluation:
         self.after_term = params.get("after_term", "normal")
         self.overlap = params.get("overlapping_suspension", "fresh")
         self.shorten_mode = params.get("repair_shortening", "once_per_term")
+        # What a year cap bounds (海南 第二十二条 “记分上限为12分”): the points counted ('points') or
+        # the year's net total after repairs ('net').
+        self.cap_basis = params.get("year_cap_basis", "points")
         # One env per evaluation, updated in place: the compiled conditions read it by key.
         self.env: Dict[str, Any] = {f"param.{k}": v for k, v in params.items()}
         self.env["role"] = case.role
@@ -135,14 +139,19 @@ class _Evaluation:
                       f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
                       f"counts once at its highest: adds {counted}")
         year = self.year(event.date.year)
-        if rulebook.year_cap is not None and year.points + counted > rulebook.year_cap:
-            capped = max(0, rulebook.year_cap - year.points)
-            self.note("cap", event.index, "year_cap", None, f"year capped at {rulebook.year_cap}: adds {capped} of {counted}")
+        uncapped = counted  # the 单次记分 is what was scored, whatever the year cap lets count
+        basis = year.net if self.cap_basis == "net" else year.points
+        if rulebook.year_cap is not None and basis + counted > rulebook.year_cap:
+            capped = max(0, int(rulebook.year_cap - basis))
+            self.note("cap", event.index, "year_cap",
+                      rulebook.year_cap_legal.article if rulebook.year_cap_legal else None,
+                      f"year capped at {rulebook.year_cap} ({'net total' if self.cap_basis == 'net' else 'points'}): "
+                      f"adds {capped} of {counted}")
             counted = capped
         total_before = year.net
         year.points += counted
         total = year.net
-        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + counted
+        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + uncapped
         single = self.inspection_total[event.inspection] if self.single_scope == "inspection" else event.points
         year.max_single = max(year.max_single, single)
         self.note("score", event.index, situation.code, situation.legal.article,
@@ -156,11 +165,12 @@ class _Evaluation:
                    points=event.points, counted_points=counted, tier=situation.tier,
                    responsibility=event.responsibility or "", date=event.date, year=event.date.year,
                    state_before=state_before,
-                   prior_year_totals=[self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year])
+                   prior_year_totals=[self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year],
+                   previous_year_totals=self.previous_year_totals(event.date.year))
         chosen: Optional[Consequence] = None
         fired = []
         for rule in rulebook.consequences:
-            if rule.when.fn(env):
+            if rule.when(env):
                 fired.append(rule)
                 if chosen is None or rule.severity > chosen.severity:
                     chosen = rule
@@ -169,6 +179,11 @@ class _Evaluation:
                       f"condition '{rule.when.text}' holds → {rule.action}"
                       + (" (chosen: most severe)" if rule is chosen else " (a more severe rule applies)"))
         self.decide(event, situation, counted, single, total, chosen)
+
+    def previous_year_totals(self, year: int) -> List[float]:
+        """Net totals of year-1, year-2, … back to the ledger's earliest year; 0 for a year without points."""
+        earliest = min(self.years) if self.years else year
+        return [self.years[y].net if y in self.years else 0 for y in range(year - 1, earliest - 1, -1)]
 
     def decide(self, event: ScoreEvent, situation, counted: int, single: int, total: float,
                rule: Optional[Consequence]) -> None:
@@ -179,6 +194,7 @@ class _Evaluation:
             "single": single, "year_total": _number(total), "action": action,
             "measure": rule.measure if rule else None,
             "months": None, "months_min": None, "months_max": None, "ban_years": None,
+            "ban_years_min": None, "ban_years_max": None,
             "from": None, "until": None,
             "articles": [situation.legal.article] + ([rule.legal.article] if rule else []),
             "rules": [rule.id] if rule else [],
@@ -187,9 +203,14 @@ class _Evaluation:
             decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
         index = len(self.decisions)
         self.decisions.append(decision)
+        self.apply(decision, index, event.date, single, rule)
+
+    def apply(self, decision: Dict[str, Any], index: int, day: _dt.date, single: int,
+              rule: Optional[Consequence]) -> None:
+        """Carry out a decision's suspension or termination (shared by score and obligation decisions)."""
+        action = rule.action if rule else "none"
         if rule is None or action in ("none", "warn"):
             return
-        day = event.date
         if action == "suspend":
             decision["months"] = rule.months
             decision["months_min"] = rule.months_min
@@ -200,7 +221,10 @@ class _Evaluation:
             self.suspend(index, day, until, months, single, rule)
         elif action == "terminate":
             decision["ban_years"] = rule.ban_years
-            until = add_years(day, rule.ban_years or 0)
+            decision["ban_years_min"] = rule.ban_years_min if rule.ban_years is None else rule.ban_years
+            decision["ban_years_max"] = rule.ban_years_max if rule.ban_years is None else rule.ban_years
+            # A ban given as a range is counted with its shortest end; the agency may set a longer one.
+            until = add_years(day, rule.ban_years if rule.ban_years is not None else (rule.ban_years_min or 0))
             decision["from"], decision["until"] = _iso(day), _iso(until)
             self.terminate(index, day, until, single, rule)
 
@@ -239,8 +263,9 @@ class _Evaluation:
             return
         self.sanction = _Sanction("terminated", day, until, index, single)
         self._enter("terminated", day, None, ban_until=_iso(until))
+        ban = (rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}")
         self.note("status", None, rule.id, rule.legal.article,
-                  f"terminated from {day}; no re-registration until {until} ({rule.ban_years} year ban)")
+                  f"terminated from {day}; no re-registration until {until} ({ban} year ban)")
 
     # -- repair --------------------------------------------------------------------------------
     def repair(self, event: RepairEvent) -> None:
@@ -259,7 +284,7 @@ class _Evaluation:
                "year_points": year.points, "year_max_single": year.max_single,
                "sanction_single": sanction.single if sanction else 0, "state": self.state_now(),
                "date": event.date, "way_count": year.way_count.get(way.id, 0),
-               "way_points": year.way_points.get(way.id, 0)}
+               "way_points": year.way_points.get(way.id, 0), **(event.inputs or {})}
 
         def refuse(reason: str, article: Optional[str], rule: str) -> None:
             record["reason"] = reason
@@ -268,12 +293,12 @@ class _Evaluation:
             self.note("repair", event.index, rule, article, f"repair by {way.id} refused: {reason}")
 
         for rule in repair.refuse:
-            if rule.when.fn(env):
+            if rule.when(env):
                 return refuse(rule.reason, rule.legal.article, rule.id)
         if way.bands:
-            earned = next((band.points for band in way.bands if band.when.fn(env)), 0)
+            earned = next((band.points for band in way.bands if band.when(env)), 0)
         else:
-            earned = way.points.fn(env) if way.points is not None else 0
+            earned = way.points(env) if way.points is not None else 0
         if earned <= 0:
             return refuse(way.fail_reason or "earns no points", way.legal.article, way.id)
         if way.per_year_count is not None and year.way_count.get(way.id, 0) >= way.per_year_count:
@@ -332,8 +357,8 @@ class _Evaluation:
         env = {**self.env, "state": state, "emergency": event.emergency, "date": event.date,
                "until": sanction.until if sanction else None}
         for rule in self.rulebook.settlement:
-            if rule.when.fn(env):
-                settled = bool(rule.settled.fn(env))
+            if rule.when(env):
+                settled = bool(rule.settled(env))
                 reason = (f"status {state}" + (", emergency" if event.emergency else "") +
                           f": {'settled' if settled else 'not settled'} ({rule.legal.article})")
                 self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
@@ -361,7 +386,7 @@ class _Evaluation:
             return
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
                "passed": event.passed}
-        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when.fn(env):
+        if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
             self.note("restoration", event.index, "restoration", record["article"], record["reason"])
             return
@@ -375,15 +400,51 @@ class _Evaluation:
         self.note("restoration", event.index, "restoration", record["article"],
                   f"restored: {state} → normal from {event.date}")
 
+    # -- obligation --------------------------------------------------------------------------------
+    def obligation(self, event: ObligationEvent) -> None:
+        """An obligation met or not (e.g. the yearly test); its most severe holding consequence applies."""
+        obligation = event.obligation
+        year = self.year(event.date.year)
+        env = {**self.env, "passed": event.passed, "date": event.date, "year": event.date.year,
+               "state_before": self.state_now(), "year_total": year.net}
+        chosen: Optional[Consequence] = None
+        for rule in obligation.consequences:
+            if rule.when(env) and (chosen is None or rule.severity > chosen.severity):
+                chosen = rule
+        record: Dict[str, Any] = {
+            "event": event.index, "date": _iso(event.date), "obligation": obligation.id, "passed": event.passed,
+            "action": chosen.action if chosen else "none", "measure": chosen.measure if chosen else None,
+            "months": None, "months_min": None, "months_max": None, "ban_years": None,
+            "ban_years_min": None, "ban_years_max": None, "from": None, "until": None,
+            "articles": [obligation.legal.article] + ([chosen.legal.article] if chosen and
+                                                      chosen.legal.article != obligation.legal.article else []),
+            "rules": [chosen.id] if chosen else [],
+        }
+        self.obligations.append(record)
+        self.note("obligation", event.index, chosen.id if chosen else obligation.id, obligation.legal.article,
+                  f"{obligation.id} {'met' if event.passed else 'not met'}"
+                  + (f" → {chosen.action}" if chosen else ": no consequence"))
+        self.apply(record, event.index, event.date, 0, chosen)
+
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
-        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore}
+        handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore,
+                    "obligation": self.obligation}
         for event in self.case.events:
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
         self.advance(as_of)
         return self.result()
+
+    def points_left(self) -> Dict[str, Any]:
+        """For a deduct model (济宁: 12 points a year, minus deductions): the points left in the as_of year."""
+        rulebook = self.rulebook
+        if rulebook.scoring_model != "deduct" or rulebook.allowance is None:
+            return {}
+        year = self.years.get(self.case.as_of.year)
+        net = year.net if year else 0
+        return {"points_left": _number(max(0, rulebook.allowance - net)), "allowance": rulebook.allowance}
 
     def status_on(self, day: _dt.date) -> Dict[str, Any]:
         current = self.periods[0]
@@ -430,6 +491,8 @@ class _Evaluation:
             "repairs": self.repairs,
             "claims": self.claims,
             "restorations": self.restorations,
+            "obligations": self.obligations,
+            **self.points_left(),
             "status": self.status_on(case.as_of),
             "timeline": timeline,
             "interpretations": [

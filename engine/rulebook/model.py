@@ -36,6 +36,41 @@ CONSEQUENCE_NAMES: Mapping[str, str] = MappingProxyType({
     "year": "number",
     "state_before": "string",        # normal | suspended | terminated before this event
     "prior_year_totals": "list",     # net totals of the earlier years, most recent first
+    # net totals of the calendar years before this one, year-1 first, 0 for a year without points,
+    # back to the earliest year of the ledger (so "the last two years" are really consecutive)
+    "previous_year_totals": "list",
+})
+
+#: Names an obligation rule (``obligations.<id>.consequences[].when``) may read: an obligation
+#: event (e.g. the yearly test of 济宁 三(三)) is met or not met.
+OBLIGATION_NAMES: Mapping[str, str] = MappingProxyType({
+    "passed": "bool",                # the obligation was met (the test passed)
+    "date": "date",
+    "year": "number",
+    "role": "string",
+    "state_before": "string",
+    "year_total": "number",          # the year's net points on that day
+})
+
+#: Names an institution rule (``institution_rules[].when``) may read: counts over the staff of one
+#: institution in one natural year (see engine/evaluate/institution.py).
+INSTITUTION_NAMES: Mapping[str, str] = MappingProxyType({
+    "institution_kind": "string",    # medical | pharmacy
+    "staff_count": "number",         # 相关人员总人数
+    "suspended_times": "number",     # suspension terms begun in the year (人次)
+    "terminated_times": "number",    # terminations in the year (人次)
+    "suspended_persons": "number",   # staff suspended at some time in the year (人数)
+    "terminated_persons": "number",
+    "affected_persons": "number",    # staff suspended or terminated in the year (人数)
+    "share_suspended": "number",     # suspended_times / staff_count
+    "share_terminated": "number",    # terminated_times / staff_count
+    "share_affected": "number",      # affected_persons / staff_count
+    "principal_suspended": "bool",   # a pharmacy_principal of this institution was suspended in the year
+    "principal_terminated": "bool",
+    "max_single": "number",          # the largest 单次记分 of any staff member in the year
+    "max_other_violations": "number",  # the most violations below a single 12 of one staff member
+    "severe_persons": "number",      # staff with a single score of 12 or more in the year
+    "year": "number",
 })
 
 #: Names a repair rule (bands, points, refusals) may read.
@@ -127,13 +162,18 @@ class Consequence:
     months_min: Optional[int]
     months_max: Optional[int]
     ban_years: Optional[int]
+    # A ban given as a range (济宁 五(二) “1－2年内不再与其重新签订服务协议”): the term is counted
+    # with the minimum; the result reports both ends.
+    ban_years_min: Optional[int] = None
+    ban_years_max: Optional[int] = None
 
     @property
     def severity(self) -> Tuple[int, int, int]:
         """Orders consequences: terminate > suspend > warn > none, then by length."""
         rank = ACTIONS.index(self.action)
         if self.action == "terminate":
-            return (rank, self.ban_years or 0, 0)
+            return (rank, self.ban_years if self.ban_years is not None else (self.ban_years_max or 0),
+                    self.ban_years_min or 0)
         if self.action == "suspend":
             return (rank, self.months_max or self.months or 0, self.months_min or self.months or 0)
         return (rank, 0, 0)
@@ -198,6 +238,33 @@ class Restoration:
 
 
 @dataclass(frozen=True)
+class Obligation:
+    """A duty whose breach has a consequence (济宁 三(三): the yearly test; failing it dissolves the agreement)."""
+
+    id: str
+    legal: Legal
+    consequences: Tuple[Consequence, ...]
+
+
+#: Actions an institution rule may take (on the institution's agreement, not on a person).
+INSTITUTION_ACTIONS = ("none", "key_monitoring", "suspend_agreement", "dissolve_agreement")
+
+
+@dataclass(frozen=True)
+class InstitutionRule:
+    """An institution-level threshold over its staff's statuses (海南 第二十五条, 济宁 五(三)、六(三))."""
+
+    id: str
+    legal: Legal
+    when: CompiledExpression
+    action: str
+    measure: Optional[str]
+    discretionary: bool       # “可以”: the agency may, not must
+    months_max: Optional[int]
+    applies_to: Tuple[str, ...]  # institution kinds (medical, pharmacy); empty = all
+
+
+@dataclass(frozen=True)
 class SettlementRule:
     id: str
     legal: Legal
@@ -242,6 +309,9 @@ class Rulebook:
     settlement: Tuple[SettlementRule, ...]
     source: str
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    obligations: Mapping[str, Obligation] = field(default_factory=dict)
+    institution_rules: Tuple[InstitutionRule, ...] = ()
+    year_cap_legal: Optional[Legal] = None
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
@@ -343,6 +413,9 @@ class _Builder:
             settlement=tuple(self.settlement()),
             source=source,
             raw=MappingProxyType(data),
+            obligations=MappingProxyType(self.obligations()),
+            institution_rules=tuple(self.institution_rules()),
+            year_cap_legal=self.legal(scoring["year_cap_rule"]) if scoring.get("year_cap_rule") else None,
         )
         if self.errors:
             first = self.errors[0]
@@ -389,6 +462,15 @@ class _Builder:
                     self.fail(f"points {v} lie outside the tier's range {span[0]}..{span[1]}", *path, "points")
             tier_legal = self.legal(body)
             members: List[Situation] = []
+            if body.get("situation_required") is False:
+                # The class itself is a situation: a score event may give only the tier (济宁 四(N)).
+                code = str(body.get("code") or f"tier-{number}")
+                if code in situations:
+                    self.fail(f"situation code '{code}' is used twice", *path, "code")
+                own = Situation(code=code, tier=number, legal=tier_legal, catch_all=True, points=points,
+                                range=span)  # type: ignore[arg-type]
+                situations[code] = own
+                members.append(own)
             for s_index, s_body in enumerate(body["situations"]):
                 code = str(s_body["code"])
                 if code in situations:
@@ -424,13 +506,57 @@ class _Builder:
                     months_max = months_max or months
                 elif months_min is not None and months_max is not None and months_min > months_max:
                     self.fail(f"months_min {months_min} is above months_max {months_max}", *path, "months_min")
-            if action == "terminate" and body.get("ban_years") is None:
-                self.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+            self.check_ban(body, path)
             when = self.expression(body["when"], CONSEQUENCE_NAMES, "bool", *path, "when")
             if when is None:
                 continue
             result.append(Consequence(body["id"], self.legal(body), when, action, body.get("measure"),
-                                      months, months_min, months_max, body.get("ban_years")))
+                                      months, months_min, months_max, body.get("ban_years"),
+                                      body.get("ban_years_min"), body.get("ban_years_max")))
+        return result
+
+    def check_ban(self, body: Mapping[str, Any], path: Tuple) -> None:
+        """A termination needs its ban: ``ban_years``, or ``ban_years_min`` and ``ban_years_max``."""
+        if body["action"] != "terminate":
+            return
+        low, high = body.get("ban_years_min"), body.get("ban_years_max")
+        if body.get("ban_years") is None and (low is None or high is None):
+            self.fail("a termination needs 'ban_years', or 'ban_years_min' and 'ban_years_max' "
+                      "(use ban_years: 0 where the text sets no ban)", *path)
+        elif low is not None and high is not None and low > high:
+            self.fail(f"ban_years_min {low} is above ban_years_max {high}", *path, "ban_years_min")
+
+    def obligations(self) -> Dict[str, Obligation]:
+        result: Dict[str, Obligation] = {}
+        for ob_id, body in (self.data.get("obligations") or {}).items():
+            rules = []
+            for index, rule in enumerate(body.get("consequences") or ()):
+                path = ("obligations", ob_id, "consequences", index)
+                self.check_ban(rule, path)
+                when = self.expression(rule["when"], OBLIGATION_NAMES, "bool", *path, "when")
+                if when is None:
+                    continue
+                rules.append(Consequence(rule["id"], self.legal(rule, body), when, rule["action"], rule.get("measure"),
+                                         rule.get("months"), rule.get("months_min") or rule.get("months"),
+                                         rule.get("months_max") or rule.get("months"), rule.get("ban_years"),
+                                         rule.get("ban_years_min"), rule.get("ban_years_max")))
+            result[ob_id] = Obligation(ob_id, self.legal(body), tuple(rules))
+        return result
+
+    def institution_rules(self) -> List[InstitutionRule]:
+        result = []
+        seen = set()
+        for index, body in enumerate(self.data.get("institution_rules") or ()):
+            path = ("institution_rules", index)
+            if body["id"] in seen:
+                self.fail(f"institution rule id '{body['id']}' is used twice", *path, "id")
+            seen.add(body["id"])
+            when = self.expression(body["when"], INSTITUTION_NAMES, "bool", *path, "when")
+            if when is None:
+                continue
+            result.append(InstitutionRule(body["id"], self.legal(body), when, body["action"], body.get("measure"),
+                                          bool(body.get("discretionary", False)), body.get("months_max"),
+                                          tuple(body.get("applies_to") or ())))
         return result
 
     def repair(self) -> Optional[Repair]:
@@ -445,15 +571,19 @@ class _Builder:
                                 bool(spec.get("required")))
                 for name, spec in (way.get("inputs") or {}).items()
             }
+            # A way's own inputs are names of its expressions too (e.g. 海南 whistleblowing: verified, rewarded).
+            names = dict(REPAIR_NAMES)
+            for spec in inputs.values():
+                names.setdefault(spec.name, "bool" if spec.type == "boolean" else "number")
             bands = []
             for b_index, band in enumerate(way.get("bands") or ()):
-                when = self.expression(band["when"], REPAIR_NAMES, "bool", *path, "bands", b_index, "when")
+                when = self.expression(band["when"], names, "bool", *path, "bands", b_index, "when")
                 if when is not None:
                     bands.append(Band(when, band["points"]))
             points = way.get("points")
             points_expr = None
             if points is not None:
-                points_expr = self.expression(str(points), REPAIR_NAMES, "number", *path, "points")
+                points_expr = self.expression(str(points), names, "number", *path, "points")
             elif not bands:
                 self.fail("a repair way needs 'points' or 'bands'", *path)
             ways[way_id] = RepairWay(way_id, self.legal(way, body), MappingProxyType(inputs), points_expr,

@@ -83,7 +83,12 @@ def _located(document: PositionedDocument, error: ValidationError) -> SchemaErro
         extras = re.findall(r"'([^']+)'", error.message.split("(")[-1])
         if extras and tuple(path + [extras[0]]) in document.positions:
             path = path + [extras[0]]
-    location = document.location(path, field=format_path(path) or "(document)")
+    field_path = list(path)
+    if error.validator == "required":
+        # Point at the mapping that lacks the field, but name the field itself.
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        field_path += missing[:1]
+    location = document.location(path, field=format_path(field_path) or "(document)")
     return SchemaError(_explain(error), location)
 
 
