@@ -31,6 +31,19 @@ SECTION_TITLES = {
 }
 
 
+def section_title(key: str) -> str:
+    """A heading for a top-level section: ours, else the schema's bilingual title (``English / 中文``), else the key."""
+    if key in SECTION_TITLES:
+        return SECTION_TITLES[key]
+    from ..rulebook.schema import load_schema
+
+    title = ((load_schema("rulebook").get("properties") or {}).get(key) or {}).get("title")
+    if title and " / " in title:
+        english, chinese = title.split(" / ", 1)
+        return f"{chinese} {english}"
+    return title or key.replace("_", " ").capitalize()
+
+
 def _legal(node: Mapping[str, Any]) -> str:
     return law(node.get("article"), node.get("text"), node.get("interpretation"))
 
@@ -222,20 +235,35 @@ def _item_label(index: int, body: Mapping[str, Any]) -> str:
     return str(index + 1)
 
 
+def _legal_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(i, Mapping) and ("article" in i or "text" in i) for i in value)
+
+
+def _item_rows(label: str, item: Mapping[str, Any]) -> List[tuple]:
+    """A row for one item, then one row per nested rule that has its own law (e.g. an obligation's consequences)."""
+    skip = ("article", "text", "interpretation", "source")
+    nested = [k for k, v in item.items() if _legal_list(v)]
+    rows = [(label, _legal(item), fields(item, skip=skip + tuple(nested)))]
+    for key in nested:
+        for index, sub in enumerate(item[key]):
+            rows.append((f"{label}<br>→ {esc(key)} {_item_label(index, sub)}", _legal(sub), fields(sub, skip=skip)))
+    return rows
+
+
 def _collection_rows(value: Any) -> Optional[List[tuple]]:
     """Rows for a list of mappings (one per item) or a mapping of mappings (one per key)."""
-    skip = ("article", "text", "interpretation", "source")
     if isinstance(value, list) and value and all(isinstance(i, Mapping) for i in value):
-        return [(_item_label(i, item), _legal(item), fields(item, skip=skip)) for i, item in enumerate(value)]
+        return [row for i, item in enumerate(value) for row in _item_rows(_item_label(i, item), item)]
     if isinstance(value, Mapping) and value and not any(k in value for k in ("article", "text")) \
             and all(isinstance(v, Mapping) for v in value.values()):
-        return [(_label_of(str(k), v), _legal(v), fields(v, skip=skip)) for k, v in value.items()]
+        return [row for k, v in value.items() for row in _item_rows(_label_of(str(k), v), v)]
     return None
 
 
 def generic(key: str, node: Any, level: int = 2) -> List[str]:
     """A section this module has no dedicated layout for: law beside the remaining fields."""
-    heading = SECTION_TITLES.get(key, key.replace("_", " ").capitalize())
+    heading = section_title(key)
     out = [f"{'#' * level} {heading}", ""]
     rows = _collection_rows(node)
     if rows is not None:
