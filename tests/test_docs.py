@@ -248,7 +248,7 @@ def test_chart_is_svg_with_one_line_per_rulebook(site):
     for kind in ("cumulative", "single"):
         svg = site["docs"] / "compare" / f"suspension-{kind}.svg"
         root = ET.parse(svg).getroot()
-        lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+        lines = root.findall("{http://www.w3.org/2000/svg}path")
         assert len(lines) == len(site["ids"])
         assert all("http" not in (p.get("href") or "") for p in root.iter())  # nothing fetched from a network
     html = (site["site"] / "compare" / "index.html").read_text(encoding="utf-8")

@@ -15,9 +15,9 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
 
 
 def line_chart(title: str, series: Sequence[Tuple[str, Dict[int, Optional[float]]]], *, x_label: str, y_label: str,
-               top_band: str = "终止 terminate", width: int = 720, height: int = 420) -> str:
+               top_band: str = "终止 terminate", width: int = 860, height: int = 420) -> str:
     """An SVG line chart. ``series`` are (name, {x: y}); y None means 'on the top band'; missing x = no point."""
-    left, right, top, bottom = 60, 190, 40, 50
+    left, right, top, bottom = 60, 300, 40, 50
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = sorted({x for _, points in series for x in points}) or [0, 1]
     x_min, x_max = min(xs), max(xs)
@@ -61,9 +61,16 @@ def line_chart(title: str, series: Sequence[Tuple[str, Dict[int, Optional[float]
         shift = (index - (len(series) - 1) / 2) * 2.0
         coords = [(px(x), py(points[x]) + shift) for x in xs if x in points]
         if coords:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+            # one polyline per series; a point total the rulebook cannot reach breaks the line (a move, not a draw)
+            segments: List[List[str]] = [[]]
+            for x in xs:
+                if x in points:
+                    segments[-1].append(f"{px(x):.1f},{py(points[x]) + shift:.1f}")
+                elif segments[-1]:
+                    segments.append([])
+            path = " M ".join(" L ".join(seg) for seg in segments if seg)
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(f'<polyline class="series" data-series="{esc(name)}" fill="none" stroke="{color}" stroke-width="2"{dash_attr} points="{path}"/>')
+            out.append(f'<path class="series" data-series="{esc(name)}" fill="none" stroke="{color}" stroke-width="2"{dash_attr} d="M {path}"/>')
             for (x, y), key in zip(coords, [x for x in xs if x in points]):
                 value = points[key]
                 label = top_band if value is None else f"{value:g}"
