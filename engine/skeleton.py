@@ -54,6 +54,11 @@ def catalogue(rb: Rulebook) -> List[str]:
         for name, p in rb.parameters.items():
             others = [str(a) for a in p.allowed if a != p.value]
             lines.append(f"#     {name}: {p.value}" + (f"  (or {', '.join(others)})" if others else ""))
+    obligations = rb.raw.get("obligations") or {}
+    if obligations:
+        lines.append("# 应履行义务 Obligations — {kind: obligation, date: …, obligation: ID, passed: false}:")
+        for key, body in obligations.items():
+            lines.append(f"#     {key} ({body.get('article', '')})  {_short(body.get('text', ''))}")
     lines.append("# Other events: {kind: claim, date: …, emergency: false} · {kind: restoration, date: …, passed: true}")
     return lines
 

@@ -128,7 +128,7 @@ def test_yibao_test_of_an_unknown_rulebook_exits_2():
 
 # -- yibao new-case -----------------------------------------------------------------------------------------
 
-def test_new_case_skeleton_lists_the_rulebook_and_fails_until_filled_in(tmp_path):
+def test_new_case_skeleton_lists_the_rulebook_and_fails_until_filled_in(tmp_path, monkeypatch):
     for rid in ("inner-mongolia", "sample-county"):
         target = tmp_path / f"{rid}.yaml"
         run = yibao("new-case", rid, "-o", str(target))
@@ -136,11 +136,8 @@ def test_new_case_skeleton_lists_the_rulebook_and_fails_until_filled_in(tmp_path
         text = target.read_text(encoding="utf-8")
         import engine
 
-        os.environ["YIBAO_RULEBOOKS"] = str(TEST_RULEBOOKS)
-        try:
-            rb = engine.load_rulebook(rid)
-        finally:
-            del os.environ["YIBAO_RULEBOOKS"]
+        monkeypatch.setenv("YIBAO_RULEBOOKS", str(TEST_RULEBOOKS))
+        rb = engine.load_rulebook(rid)
         for code in rb.situations:
             assert f'"{code}"' in text
         for role in rb.roles:

@@ -168,6 +168,12 @@ SECTION_TITLES = {
 }
 
 
+def _section_title(key: str) -> str:
+    from .pages import section_title
+
+    return section_title(key)
+
+
 def render_text(a: Rulebook, b: Rulebook, changes: Iterable[Change]) -> str:
     """The report of ``yibao diff``: grouped by section, + added, - removed, ~ changed."""
     changes = list(changes)
@@ -180,7 +186,7 @@ def render_text(a: Rulebook, b: Rulebook, changes: Iterable[Change]) -> str:
         if change.section != section:
             section = change.section
             count = sum(1 for c in changes if c.section == section)
-            lines.append(f"[{SECTION_TITLES.get(section, section)}] {count} difference(s)")
+            lines.append(f"[{SECTION_TITLES.get(section) or _section_title(section)}] {count} difference(s)")
         lines.append(change.render())
     lines.append(f"{len(changes)} difference(s)")
     return "\n".join(lines)
