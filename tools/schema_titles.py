@@ -119,6 +119,26 @@ DEFS = {
 
 UNKNOWN: List[str] = []
 
+#: Descriptions of the rulebook's top-level sections (what an officer sees on hover), where missing.
+TOP_DESCRIPTIONS = {
+    "title": "the document's title as published / 文件标题（照录）",
+    "jurisdiction": "the region the rules apply in / 适用地区",
+    "document": "the document number (文号), e.g. 内医保发〔2025〕7号 / 发文字号",
+    "issuers": "the bodies that issued the document / 联合发文机关",
+    "published": "the date the document was issued, YYYY-MM-DD / 印发日期",
+    "extends": "a rulebook whose sections this one inherits / 继承其内容的上位规则集",
+    "missing": "the parts of the source text that are missing / 原文缺失的部分",
+    "cites": "documents the rules rest on / 所依据的文件",
+    "source": "where values not in the source text come from / 原文之外取值的出处",
+    "effective": "from (and until) when the rules apply; events outside are rejected / 施行起止日期，期间以外的事件不予受理",
+    "scope": "who the rules apply to (roles), with the sentence that names them / 适用人员类别及原文",
+    "parameters": "readings of ambiguous text: the one used and the others a case may choose / 含义不明之处采用的理解及其他可选理解",
+    "responsibility": "the responsibility levels a score names / 记分时认定的责任程度",
+    "consequences": "rules deciding warnings, suspensions and terminations after each score / 每次记分后的处理规则",
+    "restoration": "when a suspended or terminated person may be restored / 资格恢复的条件",
+    "settlement": "whether claims are settled in each status (e.g. 急诊、抢救除外) / 各状态下医保费用是否结算",
+}
+
 
 def bilingual(text: Optional[str]) -> bool:
     return bool(text) and bool(CJK.search(text)) and bool(LATIN.search(text))
@@ -174,9 +194,14 @@ def _scan(text: str) -> Dict[Tuple, int]:
     return offsets
 
 
+def schema_title(schema: dict) -> str:
+    return str(schema.get("$id", "")).rsplit("/", 1)[-1].replace(".schema.json", "")
+
+
 def plan(schema: dict) -> Dict[Tuple, List[Tuple[str, str]]]:
     """{path of a property schema: [(key, value) to add]}."""
     todo: Dict[Tuple, List[Tuple[str, str]]] = {}
+    schema_root = [schema]
 
     def walk(node, path):
         if not isinstance(node, dict):
@@ -193,6 +218,9 @@ def plan(schema: dict) -> Dict[Tuple, List[Tuple[str, str]]]:
                 adds.append(("title", title))
                 if description and not sub.get("description"):
                     adds.append(("description", description))
+            if not path and not sub.get("description") and key in TOP_DESCRIPTIONS \
+                    and schema_title(schema_root[0]) == "rulebook" and not any(k == "description" for k, _ in adds):
+                adds.append(("description", TOP_DESCRIPTIONS[key]))
             if adds:
                 todo[path + ("properties", key)] = adds
             walk(sub, path + ("properties", key))
