@@ -27,7 +27,7 @@ Cell = Tuple[str, str]  # (html, comparable text)
 
 
 def columns(rulebooks: Sequence[Rulebook]) -> List[Tuple[str, str]]:
-    return [(rb.id, f'<a href="../rulebooks/{esc(rb.id)}/">{esc(rb.raw.get("jurisdiction") or rb.id)}</a><br>{code(rb.id)}')
+    return [(rb.id, f'<a href="../rulebooks/{esc(rb.id)}.html">{esc(rb.raw.get("jurisdiction") or rb.id)}</a><br>{code(rb.id)}')
             for rb in rulebooks]
 
 

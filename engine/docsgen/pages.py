@@ -61,7 +61,7 @@ def metadata(rb: Rulebook) -> List[str]:
         ("施行 In force", f"{esc(effective.get('from'))} — {esc(effective.get('until')) if effective.get('until') else '(no end date 未定)'}"),
     ]
     if raw.get("extends"):
-        rows.append(("上位规则集 Extends", f'<a href="../{esc(raw["extends"])}/">{code(raw["extends"])}</a>'))
+        rows.append(("上位规则集 Extends", f'<a href="{esc(raw["extends"])}.html">{code(raw["extends"])}</a>'))
     if raw.get("cites"):
         rows.append(("依据 Cites", esc("、".join(raw["cites"]))))
     completeness = raw.get("completeness", "complete")
@@ -307,7 +307,7 @@ def index_page(rulebooks: List[Rulebook]) -> str:
     rows = []
     for rb in rulebooks:
         until = rb.effective_until.isoformat() if rb.effective_until else "—"
-        rows.append((f'<a href="{esc(rb.id)}/">{esc(rb.raw.get("jurisdiction") or rb.id)}</a>', code(rb.id),
+        rows.append((f'<a href="{esc(rb.id)}.html">{esc(rb.raw.get("jurisdiction") or rb.id)}</a>', code(rb.id),
                      esc(rb.document), esc(rb.effective_from.isoformat()), esc(until), esc(rb.completeness),
                      str(len(rb.situations)), str(len(rb.consequences))))
     return "\n".join(["# 规则集 Rulebooks", "",
