@@ -63,7 +63,8 @@ def line_chart(title: str, series: Sequence[Tuple[str, Dict[int, Optional[float]
         if coords:
             # one polyline per series; a point total the rulebook cannot reach breaks the line (a move, not a draw)
             segments: List[List[str]] = [[]]
-            for x in xs:
+            steps = range(int(x_min), int(x_max) + 1) if all(float(x).is_integer() for x in xs) else xs
+            for x in steps:
                 if x in points:
                     segments[-1].append(f"{px(x):.1f},{py(points[x]) + shift:.1f}")
                 elif segments[-1]:
