@@ -7,7 +7,8 @@ The public API is in :mod:`engine.api` and re-exported here::
     result = rulebook.evaluate(case_dict)
 """
 
-from .api import load_rulebook, evaluate_file, list_rulebooks  # noqa: F401
+from .api import load_rulebook, evaluate_file, list_rulebooks, deadline  # noqa: F401
+from .api import attribute_file  # noqa: F401
 from .errors import YibaoError  # noqa: F401
 
 __version__ = "0.1.0"

@@ -72,7 +72,9 @@ def describe_rulebook(id_or_path: str) -> str:
             f"{len(rb.tiers)} tiers, {len(rb.consequences)} consequences, {ways} repair ways, "
             f"{len(rb.settlement)} settlement rules, {len(rb.parameters)} interpretations"
             + (f", {len(rb.obligations)} obligations" if rb.obligations else "")
-            + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else ""))
+            + (f", {len(rb.institution_rules)} institution rules" if rb.institution_rules else "")
+            + (f", attribution: {len(rb.attribution.rows)} rows in {len(rb.attribution.groups)} groups"
+               if rb.attribution is not None else ""))
 
 
 def rulebook_warnings(id_or_path: str) -> List[str]:
@@ -159,6 +161,21 @@ def _looks_like_path(text: str) -> bool:
     return os.sep in text or "/" in text
 
 
+def deadline(id_or_path: str, kind: str, start: Any) -> Dict[str, Any]:
+    """The deadline of ``kind`` counted from ``start`` (date or YYYY-MM-DD) in a rulebook.
+
+    Returns ``{deadline, kind, article, from, text, rulebook, …}`` (``yibao deadline --json``).
+    A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
+    the kinds it does.
+    """
+    return load_rulebook(id_or_path).deadline(kind, start).to_dict()
+
+
+def deadline_kinds(id_or_path: str) -> List[str]:
+    """The deadline kinds a rulebook defines, in its order."""
+    return list(load_rulebook(id_or_path).deadlines)
+
+
 def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None, trace: bool = True,
                          source: Optional[str] = None, positions=None) -> Dict[str, Any]:
     """Evaluate an institution case (its staff in one year) against the rulebook's ``institution_rules``.
@@ -186,3 +203,24 @@ def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trac
         if error.location.field == "rulebook" and error.location.file is None:
             error.location = document.location(("rulebook",))
         raise
+
+
+def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:
+    """Attribute responsibility for the finding in the case file at ``path`` (``yibao attribute``):
+    which annex row, who was involved, and the organisation (``org:`` or ``org_file:``, relative to
+    the case file). Errors point into the case (or organisation) file."""
+    document = load_yaml_file(path)
+    data = document.data
+    if not isinstance(data, dict):
+        raise CaseError("an attribution case must be a mapping with rulebook, violation, involved and org",
+                        Location(path, 1, 1))
+    rulebook_id = rulebook or data.get("rulebook")
+    if not rulebook_id:
+        raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
+    try:
+        compiled = load_rulebook(str(rulebook_id))
+    except Exception as error:
+        if hasattr(error, "location") and error.location.field == "rulebook":  # unknown id: point into the case
+            error.location = document.location(("rulebook",))
+        raise
+    return compiled.attribute(data, source=path, positions=document.positions)

@@ -179,3 +179,81 @@ class Duration:
 def default_calendar() -> WorkCalendar:
     """The calendar of the package alone, without overrides (one shared instance)."""
     return WorkCalendar()
+
+
+# --- Counting backwards, and one shift function per rulebook ------------------------------------
+
+CountFrom = Literal["next_day", "same_day"]
+PeriodEnd = Literal["next_workday", "as_computed"]
+
+
+def subtract_workdays(calendar: WorkCalendar, start: date, n: int, *, count_start_day: bool = False) -> date:
+    """The n-th working day counting backwards from the day before ``start`` (n >= 1).
+
+    "期满前15个工作日": the mirror of :meth:`WorkCalendar.add_workdays`; with ``count_start_day``
+    the start day itself counts when it is a working day.
+    """
+    if n < 1:
+        raise ValueError(f"subtract_workdays needs n >= 1, got {n}")
+    d = _as_date(start) if count_start_day else _as_date(start) - timedelta(days=1)
+    while True:
+        if calendar.is_workday(d):
+            n -= 1
+            if n == 0:
+                return d
+        d -= timedelta(days=1)
+
+
+def next_workday(calendar: WorkCalendar, d: date) -> date:
+    """``d`` itself when it is a working day, else the first working day after it."""
+    d = _as_date(d)
+    while not calendar.is_workday(d):
+        d += timedelta(days=1)
+    return d
+
+
+@dataclass(frozen=True)
+class RulebookCalendar:
+    """A rulebook's calendar: its working days and its counting convention, written once.
+
+    ``count_from``: ``next_day`` — "收到…后N个工作日内" counts from the day after the start day
+    (民法典 第二百零一条: 开始的当日不计入); ``same_day`` — the start day counts when it is a
+    working day. ``period_end``: ``next_workday`` — a deadline in days, months or years whose last
+    day is a holiday runs to the next working day (民法典 第二百零三条); ``as_computed`` — it does not.
+    """
+
+    calendar: WorkCalendar
+    count_from: CountFrom = "next_day"
+    period_end: PeriodEnd = "next_workday"
+
+    def shift(self, day: date, duration: Duration, sign: int = 1) -> date:
+        """``day`` moved by ``duration`` forwards (sign 1) or backwards (sign -1).
+
+        This is the ``shift`` the DSL compiler binds for every date computation of the rulebook,
+        so ``from + 10 workdays`` and ``until - 15 workdays`` use the rulebook's working days.
+        """
+        same_day = self.count_from == "same_day"
+        if duration.unit == "workdays":
+            if duration.amount == 0:
+                return _as_date(day)
+            forwards = (sign > 0) == (duration.amount > 0)
+            amount = abs(duration.amount)
+            if forwards:
+                return self.calendar.add_workdays(day, amount, count_start_day=same_day)
+            return subtract_workdays(self.calendar, day, amount, count_start_day=same_day)
+        amount = duration.amount if sign > 0 else -duration.amount
+        return Duration(amount, duration.unit).add_to(day, self.calendar)
+
+    def is_workday(self, d: date) -> bool:
+        return self.calendar.is_workday(d)
+
+    def next_workday(self, d: date) -> date:
+        return next_workday(self.calendar, d)
+
+
+def package_years() -> tuple[int, ...]:
+    """The years for which the installed ``chinese-calendar`` has State Council schedules."""
+    from chinese_calendar import constants
+
+    years = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
+    return tuple(sorted(years))

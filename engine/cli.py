@@ -47,10 +47,10 @@ def main() -> None:
 @click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
 def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
     """Evaluate one person's ledger (CASE_FILE, YAML or JSON) and report status and decisions."""
-    from .report import render_text
+    from .report import render_evaluation
 
     result = _guard(lambda: api.evaluate_file(case_file, rulebook=rulebook, trace=not no_trace))
-    output = _dump(result) if as_json else render_text(result)
+    output = _dump(result) if as_json else render_evaluation(result)
     click.echo(output)
 
 
@@ -176,6 +176,27 @@ def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
     click.echo(f"wrote {output}; fill in the FILL_IN parts, then run: yibao test {output}")
 
 
+@main.command(name="deadline")
+@click.argument("rulebook")
+@click.argument("kind")
+@click.argument("from_date", metavar="FROM_DATE")
+@click.option("--json", "as_json", is_flag=True, help="print {deadline, kind, article, from, text, rulebook, …}")
+def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) -> None:
+    """The deadline of KIND (appeal, verification, restoration, …) counted from FROM_DATE."""
+    result = _guard(lambda: api.deadline(rulebook, kind, from_date))
+    if as_json:
+        click.echo(_dump(result))
+        return
+    label = f" ({result['label']})" if result.get("label") else ""
+    word = "no earlier than" if result["bound"] == "earliest" else "by"
+    click.echo(f"{result['deadline']}")
+    click.echo(f"{result['kind']}{label}: {word} {result['deadline']}, counted from {result['from']} "
+               f"({result['from_means']}; {result['expression']})")
+    click.echo(f"{result['article']}: {result['text']}")
+    for note in result["notes"][1:]:
+        click.echo(f"note: {note}")
+
+
 @main.command()
 @click.argument("case_file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="print the JSON result")
@@ -187,6 +208,18 @@ def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace
 
     result = _guard(lambda: api.evaluate_institution_file(case_file, rulebook=rulebook, trace=not no_trace))
     click.echo(_dump(result) if as_json else render_institution_text(result))
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="print the JSON result")
+@click.option("--rulebook", default=None, help="attribute with this rulebook id or file instead of the case's own")
+def attribute(case_file: str, as_json: bool, rulebook: Optional[str]) -> None:
+    """Who bears which responsibility for one finding (CASE_FILE: violation, involved, org)."""
+    from .report import render_attribution
+
+    result = _guard(lambda: api.attribute_file(case_file, rulebook=rulebook))
+    click.echo(_dump(result) if as_json else render_attribution(result))
 
 
 if __name__ == "__main__":

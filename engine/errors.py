@@ -133,3 +133,12 @@ class CalendarError(YibaoError):
 
 class OrgError(YibaoError):
     """An organisation structure is not valid (attribution)."""
+
+
+class DeadlineError(YibaoError):
+    """A deadline was asked for that the rulebook does not define, or from a date that is not one."""
+
+
+class AttributionError(CaseError):
+    """Responsibility cannot be attributed: the rulebook has no attribution table, the row is
+    unknown, or the table does not cover the case (the engine does not guess)."""

@@ -3,7 +3,9 @@
 Shared by the test suite (``tests/test_golden.py``) and the officers' ``yibao test`` command, so
 both judge a case the same way. A golden file holds ``case`` and either ``expect`` (a partial
 result: only the fields written are compared; lists item by item, same length) or
-``expect_error`` (``field`` and/or ``contains``).
+``expect_error`` (``field`` and/or ``contains``, optionally ``error``: the error class name).
+``kind: attribution`` at the top makes ``case`` an attribution case (``yibao attribute``); the
+default, ``kind: evaluate``, is a ledger (``yibao evaluate``).
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ def run_golden(path: Path) -> GoldenOutcome:
             from .evaluate.institution import evaluate_institution
 
             outcome.result = evaluate_institution(rulebook, case, source=str(path), positions=positions)
+        elif data.get("kind", "evaluate") == "attribution":
+            outcome.result = rulebook.attribute(case, source=str(path), positions=positions)
         else:
             outcome.result = rulebook.evaluate(case, source=str(path), positions=positions)
     except YibaoError as error:
@@ -116,12 +120,31 @@ def run_golden(path: Path) -> GoldenOutcome:
                 outcome.mismatches.append(Mismatch("error.field", expected_error["field"], outcome.error.location.field))
             if "contains" in expected_error and str(expected_error["contains"]) not in outcome.error.message:
                 outcome.mismatches.append(Mismatch("error.message", f"…{expected_error['contains']}…", outcome.error.message))
+            if "error" in expected_error and type(outcome.error).__name__ != expected_error["error"]:
+                outcome.mismatches.append(Mismatch("error.class", expected_error["error"], type(outcome.error).__name__))
+            if "line" in expected_error and outcome.error.location.line != expected_error["line"]:
+                outcome.mismatches.append(Mismatch("error.line", expected_error["line"], outcome.error.location.line))
+            if "file" in expected_error and not str(outcome.error.location.file or "").endswith(str(expected_error["file"])):
+                outcome.mismatches.append(Mismatch("error.file", expected_error["file"], outcome.error.location.file))
         return outcome
     if outcome.error is not None:
         outcome.mismatches.append(Mismatch("(result)", "a result", f"error: {outcome.error.one_line()}"))
         return outcome
     compare(data.get("expect", {}), outcome.result, "", outcome.mismatches)
+    check_deadlines(data.get("deadlines") or (), rulebook, outcome.mismatches)
     return outcome
+
+
+def check_deadlines(items: Any, rulebook: Any, out: List[Mismatch]) -> None:
+    """``deadlines: [{kind, from, expect}]`` in a golden file: each computed deadline must equal ``expect``."""
+    for index, item in enumerate(items):
+        where = f"deadlines[{index}] ({item.get('kind')} from {item.get('from')})"
+        try:
+            actual = rulebook.deadline(str(item["kind"]), str(item["from"])).deadline.isoformat()
+        except YibaoError as error:
+            actual = f"error: {error.one_line()}"
+        if str(item["expect"]) != actual:
+            out.append(Mismatch(where, str(item["expect"]), actual))
 
 
 def institution_golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN_ROOT) -> List[Path]:

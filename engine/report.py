@@ -61,6 +61,9 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
                      f"{' ' + d['responsibility'] if d.get('responsibility') else ''}, {d['points']} pts"
                      f" (counted {d['counted_points']}, single {d['single']}, year total {d['year_total']})")
         lines.append(f"      → {_action(d)}    [{', '.join(d['articles'])}]")
+        if d.get("amended_by") is not None:
+            lines.append(f"      (amended on appeal by event {d['amended_by']}: originally {d['original_points']} pts; "
+                         "re-run from this decision)")
     if result["repairs"]:
         lines.append("")
         lines.append("记分修复 repairs:")
@@ -82,6 +85,8 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
         for r in result["restorations"]:
             verdict = "restored 恢复" if r["accepted"] else f"refused: {r['reason']}"
             lines.append(f"  {r['date']}  event {r['event']}: {verdict}    [{r['article']}]")
+    lines.extend(_appeal_lines(result))
+    lines.extend(_timeline_lines(result))
     if result.get("obligations"):
         lines.append("")
         lines.append("义务 obligations:")
@@ -99,6 +104,42 @@ def render_text(result: Dict[str, Any], *, show_trace: bool = True) -> str:
             event = f"event {step['event']}" if step.get("event") is not None else "        "
             lines.append(f"  {event:<8} {step.get('article') or '':<14} {step['detail']}")
     return "\n".join(lines)
+
+
+PHASE_LABELS = {"normal": "正常", "term": "暂停期内", "awaiting_restoration": "期满待恢复评估",
+                "banned": "终止，禁止再次登记备案", "ban_over": "终止，禁止期满可申请重新登记备案"}
+
+
+def _timeline_lines(result: Dict[str, Any]) -> List[str]:
+    """Every status period with from/until (the status as a timeline)."""
+    periods = result.get("timeline") or []
+    if len(periods) <= 1:
+        return []
+    lines = ["", "状态时间线 status timeline:"]
+    for period in periods:
+        phase = period.get("phase") or period["state"]
+        start = period["from"] or "…"
+        end = period["until"] or "…"
+        extra = f", ban until {period['ban_until']}" if period.get("ban_until") else ""
+        cite = f"    [{period['article']}]" if period.get("article") else ""
+        lines.append(f"  {start} → {end}  {period['state']} ({PHASE_LABELS.get(phase, phase)}){extra}{cite}")
+    return lines
+
+
+def _appeal_lines(result: Dict[str, Any]) -> List[str]:
+    appeals = result.get("appeals") or []
+    if not appeals:
+        return []
+    lines = ["", "异议申诉 appeals:"]
+    for a in appeals:
+        verdict = (("in time" + (f" (deadline {a['deadline']})" if a.get("deadline") else ""))
+                   if a["timely"] else f"refused: late (deadline {a['deadline']})")
+        lines.append(f"  {a['date']}  event {a['event']}: against event {a['contests']} ({a['decision_date']}) — "
+                     f"{verdict}    [{a.get('article') or ''}]")
+        outcome = a.get("result")
+        if outcome:
+            lines.append(f"      result {outcome['date']} (event {outcome['event']}): {outcome['reason']}")
+    return lines
 
 
 INSTITUTION_ACTION_LABELS = {"none": "无", "key_monitoring": "列入重点监控名单", "suspend_agreement": "中止医保协议",
@@ -133,4 +174,61 @@ def render_institution_text(result: Dict[str, Any], *, show_trace: bool = True) 
         lines.append("依据 trace:")
         for step in result["trace"]:
             lines.append(f"  {step.get('article') or '':<14} {step['detail']}")
+    return "\n".join(lines)
+
+
+LEVEL_LABELS = {"general": "一般责任", "important": "重要责任", "primary": "主要责任"}
+
+
+def render_attribution(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao attribute`` prints."""
+    lines: List[str] = [
+        f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})    机构 institution: {result['institution']}",
+        f"违法违规类型 violation: {result['article']} {result['violation_text']}",
+        f"涉及人员 involved: {', '.join(result['involved'])}",
+        "责任认定 assignments:",
+    ]
+    for item in result["assignments"]:
+        how = " (officer's decision)" if item.get("decided") else ""
+        lines.append(f"  {item['person']:<8} {item['responsibility']} ({LEVEL_LABELS[item['responsibility']]}){how}"
+                     f" — {item['reason']}")
+    if not result["assignments"]:
+        lines.append("  (none fixed by the text)")
+    open_choices = [c for c in result["choices"] if c.get("decided") is None]
+    if open_choices:
+        lines.append("待认定 officer's choices (add decided: {person: level}):")
+        for choice in open_choices:
+            allowed = " / ".join(f"{a} ({LEVEL_LABELS[a]})" for a in choice["allowed"])
+            lines.append(f"  {choice['person']:<8} {allowed} — {choice['reason']}")
+    for reading in result.get("interpretations", []):
+        lines.append(f"解释 reading {reading['id']} = {reading['value']}")
+    if show_trace:
+        lines.append("trace:")
+        for step in result.get("trace", []):
+            lines.append(f"  {step.get('rule') or '':<28} {step['detail']}")
+    return "\n".join(lines)
+
+
+def _attribution_lines(attributions: List[Dict[str, Any]]) -> List[str]:
+    lines = ["责任认定 attributions (附件):"]
+    for item in attributions:
+        assigned = ", ".join(f"{a['person']} {a['responsibility']}" for a in item["assignments"]) or "(none)"
+        lines.append(f"  event {item['event']}: {item['article']} {item['violation_text'][:24]}… → {assigned}")
+    return lines
+
+
+def render_evaluation(result: Dict[str, Any], *, show_trace: bool = True) -> str:
+    """The report ``yibao evaluate`` prints: one person's, or every person's of a case with an organisation."""
+    if "persons" not in result:
+        text = render_text(result, show_trace=show_trace)
+        if result.get("attributions"):
+            text += "\n\n" + "\n".join(_attribution_lines(result["attributions"]))
+        return text
+    lines = [f"规则集 rulebook: {result['rulebook']} ({result.get('document', '')})    机构 institution: "
+             f"{result.get('institution')}    截至 as of: {result['as_of']}"]
+    lines += _attribution_lines(result.get("attributions", []))
+    for person, one in result["persons"].items():
+        lines.append("")
+        lines.append("=" * 72)
+        lines.append(render_text(one, show_trace=show_trace))
     return "\n".join(lines)

@@ -11,7 +11,9 @@ import yaml
 from engine.golden import golden_files
 from engine.rulebook.schema import load_schema, schema_dir
 
-CASE_FILES = [p for p in golden_files() if "expect_error" not in yaml.safe_load(p.read_text(encoding="utf-8"))]
+CASE_FILES = [p for p in golden_files()
+              if "expect_error" not in yaml.safe_load(p.read_text(encoding="utf-8"))
+              and yaml.safe_load(p.read_text(encoding="utf-8")).get("kind", "evaluate") == "evaluate"]
 
 
 def _plain_case(path):
@@ -34,7 +36,7 @@ def test_golden_case_and_its_result_follow_the_schemas(path):
 
     case = _plain_case(path)
     jsonschema.validate(case, load_schema("case"))
-    result = engine.load_rulebook(case["rulebook"]).evaluate(case)
+    result = engine.load_rulebook(case["rulebook"]).evaluate(case, source=str(path))
     jsonschema.validate(json.loads(json.dumps(result)), load_schema("result"))
 
 

@@ -124,7 +124,10 @@ class _CodeWriter:
         if isinstance(node, ast.Call):
             function = self.functions[node.function]
             key = self.constant(function.impl)
-            return f"{key}(" + ", ".join(self.write(a) for a in node.args) + ")"
+            args = [self.write(a) for a in node.args]
+            if function.context:  # the function reads data of the evaluation (see Function.context)
+                args.insert(0, "env")
+            return f"{key}(" + ", ".join(args) + ")"
         raise TypeError(f"cannot compile {type(node).__name__}")
 
 

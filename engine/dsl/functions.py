@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Optional, Sequence
 
 #: The value types of the DSL.
-TYPES = ("number", "bool", "string", "date", "duration", "range", "list", "null", "any")
+TYPES = ("number", "bool", "string", "date", "duration", "range", "list", "null", "any", "persons", "units")
+
+#: Types that are lists of a kind: accepted wherever a plain ``list`` is (``count(involved)``).
+#: ``persons`` are person ids of an organisation, ``units`` unit ids (groups, wards, …).
+LIST_TYPES = ("list", "persons", "units")
+
+
+def accepts(param: str, arg: str) -> bool:
+    """Whether a value of type ``arg`` may be passed where ``param`` is expected."""
+    return param == "any" or arg in (param, "any") or (param == "list" and arg in LIST_TYPES)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,9 @@ class Function:
     impl: Callable
     variadic: bool = False
     doc: str = ""
+    #: The implementation takes the evaluation environment as its first argument (functions over
+    #: data that is not an argument, e.g. the organisation graph of an attribution case).
+    context: bool = False
 
 
 class InclusiveRange:

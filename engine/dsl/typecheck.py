@@ -11,7 +11,7 @@ from typing import Dict, Mapping
 
 from ..errors import DslNameError, DslTypeError, Location, did_you_mean
 from . import ast
-from .functions import Function
+from .functions import LIST_TYPES, Function, accepts
 from .parser import locate
 
 TypeMap = Dict[int, str]
@@ -85,7 +85,7 @@ class TypeChecker:
         if isinstance(node, ast.Member):
             item = self.check(node.item)
             container = self.check(node.container)
-            if container not in ("list", "range", "any"):
+            if container not in LIST_TYPES + ("range", "any"):
                 raise self.error(DslTypeError, node.container.pos, f"'in' needs a list or a range on its right, got {container}")
             if container == "range" and item not in ("number", "date", "any"):
                 raise self.error(DslTypeError, node.item.pos, f"only a number or a date can be in a range, got {item}")
@@ -157,7 +157,7 @@ class TypeChecker:
         args = [self.check(a) for a in node.args]
         params = list(function.params)
         if function.variadic:
-            if len(args) == 1 and args[0] in ("list", "any"):
+            if len(args) == 1 and args[0] in LIST_TYPES + ("any",):
                 return function.returns
             if not args:
                 raise self.error(DslTypeError, node.pos, f"{function.name}() needs at least one argument")
@@ -168,7 +168,7 @@ class TypeChecker:
                 f"{function.name}() takes {len(params)} argument(s) ({', '.join(params)}), got {len(args)}",
             )
         for arg_node, arg, param in zip(node.args, args, params):
-            if param != "any" and arg not in (param, "any"):
+            if not accepts(param, arg):
                 raise self.error(DslTypeError, arg_node.pos, f"{function.name}() expects {param} here, got {arg}")
         return function.returns
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..errors import CaseError, Location, did_you_mean
 from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
@@ -31,6 +31,10 @@ class ScoreEvent:
     behaviour: str
     institution: Optional[str]
     kind: str = "score"
+    ref: Optional[str] = None                      # the decision's reference, for appeals
+    notice_received: Optional[_dt.date] = None     # the day its 处理通知书 was received
+    amended_by: Optional[int] = None               # the appeal_result that amended it
+    original_points: Optional[int] = None          # its points before the amendment
 
 
 @dataclass(slots=True)
@@ -69,9 +73,34 @@ class RestorationEvent:
     date: _dt.date
     passed: bool
     kind: str = "restoration"
+    applied: Optional[_dt.date] = None    # the day the agency received the application, when known
 
 
-Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent]
+@dataclass(slots=True)
+class AppealEvent:
+    """An appeal (异议申诉) against the decision of score event ``contests`` (its index in the file)."""
+
+    index: int
+    date: _dt.date
+    contests: int
+    notice_received: Optional[_dt.date]
+    kind: str = "appeal"
+
+
+@dataclass(slots=True)
+class AppealResultEvent:
+    """The result of appeal ``appeal``: upheld, amended (``amended`` is the new score) or revoked."""
+
+    index: int
+    date: _dt.date
+    appeal: int
+    outcome: str
+    amended: Optional[ScoreEvent]
+    kind: str = "appeal_result"
+
+
+Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, AppealEvent,
+              AppealResultEvent]
 
 
 @dataclass
@@ -117,8 +146,14 @@ class _Reader:
 
 
 def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
-              positions: Optional[Dict[Tuple, Mark]] = None) -> Case:
-    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case."""
+              positions: Optional[Dict[Tuple, Mark]] = None,
+              event_indices: Optional[Sequence[int]] = None) -> Case:
+    """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
+
+    ``event_indices`` (optional) gives each event its index in an enclosing case it was taken from
+    (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
+    and errors name the event as the user wrote it.
+    """
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
     reader = _Reader(rulebook, document)
@@ -152,7 +187,8 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
         parameters[name] = value
 
     events: List[Event] = []
-    for index, body in enumerate(data.get("events") or ()):
+    for position, body in enumerate(data.get("events") or ()):
+        index = event_indices[position] if event_indices is not None else position
         kind = body["kind"]
         date = reader.date(body["date"], "events", index, "date")
         if date < rulebook.effective_from:
@@ -162,15 +198,32 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             raise reader.error(f"event dated {date} is after {rulebook.id} ceased to apply on {rulebook.effective_until}",
                                "events", index, "date")
         if kind == "score":
-            events.append(_score(reader, index, date, body))
+            score = _score(reader, index, date, body)
+            score.ref = str(body["ref"]) if body.get("ref") is not None else None
+            if body.get("notice_received") is not None:
+                score.notice_received = reader.date(body["notice_received"], "events", index, "notice_received")
+                if score.notice_received < date:
+                    raise reader.error(f"the notice of a decision dated {date} cannot be received on "
+                                       f"{score.notice_received}, before it", "events", index, "notice_received")
+            events.append(score)
         elif kind == "repair":
             events.append(_repair(reader, index, date, body))
         elif kind == "claim":
             events.append(ClaimEvent(index, date, bool(body.get("emergency", False))))
         elif kind == "restoration":
-            events.append(RestorationEvent(index, date, bool(body.get("passed", True))))
+            restoration = RestorationEvent(index, date, bool(body.get("passed", True)))
+            if body.get("applied") is not None:
+                restoration.applied = reader.date(body["applied"], "events", index, "applied")
+                if restoration.applied > date:
+                    raise reader.error(f"an application received {restoration.applied} cannot be evaluated on "
+                                       f"{date}, before it", "events", index, "applied")
+            events.append(restoration)
         elif kind == "obligation":
             events.append(_obligation(reader, index, date, body))
+        elif kind in ("appeal", "appeal_result"):
+            events.append(_appeal_placeholder(reader, index, date, body))
+    _link_appeals(reader, events, {(event_indices[p] if event_indices is not None else p): body
+                                   for p, body in enumerate(data.get("events") or ())})
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
 
@@ -314,3 +367,86 @@ def _obligation(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, 
         raise reader.error(f"unknown obligation '{name}'; {reader.rulebook.id} has {', '.join(obligations)}"
                            + did_you_mean(str(name), obligations), "events", index, "obligation")
     return ObligationEvent(index, date, obligations[name], bool(body.get("passed", True)))
+
+
+# -- appeals: an appeal names a score event, a result names an appeal ----------------------------------
+
+
+def _appeal_placeholder(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any]) -> Event:
+    """An appeal or appeal result whose references are resolved by :func:`_link_appeals`."""
+    if body["kind"] == "appeal":
+        received = body.get("notice_received")
+        received_date = reader.date(received, "events", index, "notice_received") if received is not None else None
+        return AppealEvent(index, date, -1, received_date)
+    return AppealResultEvent(index, date, int(body["appeal"]), body["outcome"], None)
+
+
+def _link_appeals(reader: _Reader, events: List[Event], bodies: Mapping[int, Any]) -> None:
+    """Resolve ``contests`` and ``appeal`` references and build amended scores.
+
+    ``bodies`` maps each event's index (as the user wrote the case) to its raw body.
+    """
+    by_index = {event.index: event for event in events}
+    refs = {event.ref: event.index for event in events if isinstance(event, ScoreEvent) and event.ref}
+    results_of: Dict[int, int] = {}
+    for event in events:
+        body = bodies[event.index]
+        if isinstance(event, AppealEvent):
+            target = body["contests"]
+            if isinstance(target, str) and not target.isdigit():
+                if target not in refs:
+                    raise reader.error(f"no score event has ref '{target}'"
+                                       + (f"; refs: {', '.join(refs)}" if refs else "; give the score event's index")
+                                       + did_you_mean(target, refs), "events", event.index, "contests")
+                target = refs[target]
+            target = int(target)
+            contested = by_index.get(target)
+            if not isinstance(contested, ScoreEvent):
+                raise reader.error(f"events[{target}] is not a score event: an appeal contests a scoring decision",
+                                   "events", event.index, "contests")
+            if event.date < contested.date:
+                raise reader.error(f"an appeal filed {event.date} cannot contest a decision dated {contested.date}",
+                                   "events", event.index, "date")
+            notice = event.notice_received or contested.notice_received
+            if notice is not None and event.notice_received is not None and event.notice_received < contested.date:
+                raise reader.error(f"the notice of a decision dated {contested.date} cannot be received on "
+                                   f"{event.notice_received}, before it", "events", event.index, "notice_received")
+            event.contests = target
+    for event in events:
+        if not isinstance(event, AppealResultEvent):
+            continue
+        body = bodies[event.index]
+        appeal = by_index.get(event.appeal)
+        if not isinstance(appeal, AppealEvent):
+            raise reader.error(f"events[{event.appeal}] is not an appeal", "events", event.index, "appeal")
+        if event.date < appeal.date:
+            raise reader.error(f"the result of an appeal filed {appeal.date} cannot be dated {event.date}",
+                               "events", event.index, "date")
+        if event.appeal in results_of:
+            raise reader.error(f"appeal events[{event.appeal}] already has a result (events[{results_of[event.appeal]}])",
+                               "events", event.index, "appeal")
+        results_of[event.appeal] = event.index
+        changes = {k: body[k] for k in ("points", "situation", "tier", "responsibility", "adjustment") if k in body}
+        if event.outcome == "amended" and not changes:
+            raise reader.error("an amended result needs the new points, situation, tier, responsibility or adjustment",
+                               "events", event.index, "outcome")
+        if event.outcome != "amended" and changes:
+            raise reader.error(f"a result '{event.outcome}' changes nothing; drop {', '.join(changes)} or use 'amended'",
+                               "events", event.index, next(iter(changes)))
+        if event.outcome == "amended":
+            contested = by_index[appeal.contests]
+            original = dict(bodies[contested.index])
+            if "situation" in changes or "tier" in changes:  # a new situation replaces both
+                original.pop("situation", None)
+                original.pop("tier", None)
+            if "points" not in changes:
+                original.pop("points", None)  # new situation/responsibility: its own table points
+            original.setdefault("inspection", contested.inspection)
+            original.setdefault("behaviour", contested.behaviour)
+            amended = _score(reader, event.index, contested.date, {**original, **changes})
+            amended.index = contested.index
+            amended.ref = contested.ref
+            amended.notice_received = contested.notice_received
+            amended.amended_by = event.index
+            amended.original_points = contested.points
+            event.amended = amended

@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from ..calendar import add_months, add_years
 from ..rulebook.model import Consequence, Rulebook
-from .ledger import Case, ClaimEvent, ObligationEvent, RepairEvent, RestorationEvent, ScoreEvent, read_case
+from .ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, ObligationEvent, RepairEvent,
+                     RestorationEvent, ScoreEvent, read_case)
 
 _ONE_DAY = _dt.timedelta(days=1)
 
@@ -69,7 +70,9 @@ class _Evaluation:
         self.restorations: List[Dict[str, Any]] = []
         self.obligations: List[Dict[str, Any]] = []
         self.sanction: Optional[_Sanction] = None
-        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None}]
+        self.periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None, "phase": "normal"}]
+        self.appeal_plan = None          # set by evaluate_case (engine/evaluate/appeals.py)
+        self.appeals: List[Dict[str, Any]] = []
         params = case.parameters
         self.single_scope = params.get("single_score_scope", "event")
         self.after_term = params.get("after_term", "normal")
@@ -98,6 +101,7 @@ class _Evaluation:
 
     def advance(self, day: _dt.date) -> None:
         """Let time pass to ``day``: a suspension term that ended before it moves on."""
+        self._ban_runs_out(day)
         sanction = self.sanction
         if sanction is None or sanction.state != "suspended" or day <= sanction.until:
             return
@@ -106,15 +110,36 @@ class _Evaluation:
             return
         after = sanction.until + _ONE_DAY
         if self.after_term == "normal":
-            self._enter("normal", after, None)
+            self._enter("normal", after, None, phase="normal", reading="after_term=normal")
             self.note("status", None, "after_term", None,
                       f"suspension term ended {sanction.until}; status normal from {after} (reading after_term=normal)")
             self.sanction = None
         else:
-            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until))
+            self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until),
+                        phase="awaiting_restoration", reading="after_term=awaiting_restoration",
+                        decision=sanction.decision)
             self.note("status", None, "after_term", None,
                       f"suspension term ended {sanction.until}; status stays suspended until a restoration "
                       "evaluation is passed (reading after_term=awaiting_restoration)")
+
+    def _ban_runs_out(self, day: _dt.date) -> None:
+        """A termination whose re-registration ban ended before ``day``: still terminated, may re-register.
+
+        第二十四条 “终止资格恢复的，需重新作出承诺和登记备案”: the end of the ban does not restore
+        anything by itself; a passed restoration (re-registration) event does.
+        """
+        sanction = self.sanction
+        if sanction is None or sanction.state != "terminated" or day <= sanction.until:
+            return
+        last = self.periods[-1]
+        if last.get("phase") != "banned":
+            return
+        after = sanction.until + _ONE_DAY
+        self._enter("terminated", after, None, ban_until=_iso(sanction.until), phase="ban_over",
+                    decision=sanction.decision)
+        self.note("status", None, "ban_over", None,
+                  f"re-registration ban ended {sanction.until}; still terminated from {after} until a "
+                  "restoration (re-registration) is passed")
 
     def state_now(self) -> str:
         return self.periods[-1]["state"]
@@ -129,6 +154,11 @@ class _Evaluation:
     def score(self, event: ScoreEvent) -> None:
         rulebook = self.rulebook
         situation = event.situation
+        if event.amended_by is not None:
+            self.note("appeal", event.index, "appeal_result", self._appeal_article(),
+                      f"this decision is the one amended by the appeal result events[{event.amended_by}]: "
+                      f"{event.original_points} → {event.points} points; the year and the status are re-run "
+                      f"from here ({event.date}); the decision first made is in appeals[].original_decision")
         key = (event.inspection, event.behaviour)
         before = self.behaviour_max.get(key, 0)
         counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
@@ -199,6 +229,9 @@ class _Evaluation:
             "articles": [situation.legal.article] + ([rule.legal.article] if rule else []),
             "rules": [rule.id] if rule else [],
         }
+        if event.amended_by is not None:
+            decision["amended_by"] = event.amended_by
+            decision["original_points"] = event.original_points
         if self.rulebook.scoring_model == "deduct" and self.rulebook.allowance is not None:
             decision["points_left"] = _number(max(0, self.rulebook.allowance - total))
         index = len(self.decisions)
@@ -248,11 +281,13 @@ class _Evaluation:
                       f"a suspension during a running term (reading {self.overlap}): suspended until {until}")
             return
         self.sanction = _Sanction("suspended", day, until, index, single)
-        self._enter("suspended", day, until)
+        self._enter("suspended", day, until, phase="term", decision=index, article=rule.legal.article)
         self.note("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
 
     def terminate(self, index: int, day: _dt.date, until: _dt.date, single: int, rule: Consequence) -> None:
         current = self.sanction
+        if current is not None and current.state == "terminated" and self.periods[-1].get("phase") == "ban_over":
+            current = self.sanction = None  # a new ban starts afresh below
         if current is not None and current.state == "terminated":
             if until > current.until:
                 current.until = until
@@ -262,7 +297,8 @@ class _Evaluation:
             self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
             return
         self.sanction = _Sanction("terminated", day, until, index, single)
-        self._enter("terminated", day, None, ban_until=_iso(until))
+        self._enter("terminated", day, None, ban_until=_iso(until), phase="banned", decision=index,
+                    article=rule.legal.article)
         ban = (rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}")
         self.note("status", None, rule.id, rule.legal.article,
                   f"terminated from {day}; no re-registration until {until} ({ban} year ban)")
@@ -380,6 +416,8 @@ class _Evaluation:
                                   "accepted": False, "state_before": state, "reason": None,
                                   "article": restoration.legal.article if restoration else None}
         self.restorations.append(record)
+        if self._restoration_application(event, record, sanction):
+            return
         if sanction is None or state == "normal":
             record["reason"] = "status is normal: nothing to restore"
             self.note("restoration", event.index, None, record["article"], record["reason"])
@@ -396,9 +434,45 @@ class _Evaluation:
             return
         record["accepted"] = True
         self.sanction = None
-        self._enter("normal", event.date, None)
+        self._enter("normal", event.date, None, phase="normal", restored_by=event.index,
+                    article=record["article"])
         self.note("restoration", event.index, "restoration", record["article"],
                   f"restored: {state} → normal from {event.date}")
+
+    def _restoration_application(self, event: RestorationEvent, record: Dict[str, Any],
+                                 sanction: Optional[_Sanction]) -> bool:
+        """Deadlines around a restoration application; True when the application is refused as too early.
+
+        ``restoration_request`` (e.g. 辽宁 第三十一条 “可于期满前15个工作日提出”, bound earliest, from the
+        term's last day): an application before that day is refused. ``restoration`` (内蒙古 第二十四条
+        “收到申请后，10个工作日内进行评估”): the evaluation is due by then; a late one binds the agency,
+        not the person, so it is only noted.
+        """
+        if event.applied is None:
+            return False
+        deadlines = self.rulebook.deadlines
+        record["applied"] = _iso(event.applied)
+        request = deadlines.get("restoration_request")
+        if request is not None and sanction is not None:
+            earliest = self.rulebook.deadline("restoration_request", sanction.until).deadline
+            record["earliest_application"] = _iso(earliest)
+            if request.bound == "earliest" and event.applied < earliest:
+                record["reason"] = (f"application received {event.applied}, before the earliest day {earliest} "
+                                    f"({request.expression.text} from the term's last day {sanction.until}; "
+                                    f"{request.legal.article})")
+                self.note("restoration", event.index, "restoration_request", request.legal.article, record["reason"])
+                return True
+        rule = deadlines.get("restoration")
+        if rule is not None:
+            due = self.rulebook.deadline("restoration", event.applied).deadline
+            record["evaluation_due"] = _iso(due)
+            late = event.date > due
+            record["evaluation_late"] = late
+            self.note("restoration", event.index, "restoration", rule.legal.article,
+                      f"application received {event.applied}: evaluation due by {due} ({rule.expression.text}, "
+                      f"{rule.legal.article})" + (f"; concluded {event.date}, late — the result still stands"
+                                                  if late else ""))
+        return False
 
     # -- obligation --------------------------------------------------------------------------------
     def obligation(self, event: ObligationEvent) -> None:
@@ -429,13 +503,45 @@ class _Evaluation:
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
         handlers = {"score": self.score, "repair": self.repair, "claim": self.claim, "restoration": self.restore,
-                    "obligation": self.obligation}
+                    "obligation": self.obligation, "appeal": self.appeal, "appeal_result": self.appeal_result}
         for event in self.case.events:
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
         self.advance(as_of)
-        return self.result()
+        result = self.result()
+        result["appeals"] = self.appeals
+        if self.appeal_plan is not None:
+            result["warnings"].extend(self.appeal_plan.warnings)
+        return result
+
+    # -- appeals (the plan is made before the run: engine/evaluate/appeals.py) ----------------------
+    def _appeal_article(self) -> Optional[str]:
+        rule = self.rulebook.deadlines.get("appeal")
+        return rule.legal.article if rule else None
+
+    def appeal(self, event: AppealEvent) -> None:
+        record = self.appeal_plan.records[event.index] if self.appeal_plan else None
+        if record is None:
+            return
+        self.appeals.append(record)
+        self.note("appeal", event.index, "appeal", record["article"],
+                  f"appeal against the decision of events[{record['contests']}] ({record['decision_date']}): "
+                  f"{record['reason']}"
+                  + (f"; verification due by {record['verification_due']} ({record['verification_article']})"
+                     if record["verification_due"] else ""))
+
+    def appeal_result(self, event: AppealResultEvent) -> None:
+        record = self.appeal_plan.records.get(event.appeal) if self.appeal_plan else None
+        if record is None or record["result"] is None:
+            return
+        outcome = record["result"]
+        detail = f"appeal result for events[{event.appeal}]: {outcome['reason']}"
+        if outcome["verification_late"]:
+            detail += (f"; the verification concluded after its deadline {record['verification_due']} "
+                       f"({record['verification_article']}) — the result still stands")
+        rule = self.rulebook.deadlines.get("verification")
+        self.note("appeal", event.index, "appeal_result", rule.legal.article if rule else record["article"], detail)
 
     def points_left(self) -> Dict[str, Any]:
         """For a deduct model (济宁: 12 points a year, minus deductions): the points left in the as_of year."""
@@ -457,7 +563,7 @@ class _Evaluation:
             until = current.get("term_until") or _iso(current["until"])
         elif state == "terminated":
             until = current.get("ban_until")
-        status = {"as_of": _iso(day), "state": state, "until": until}
+        status = {"as_of": _iso(day), "state": state, "until": until, "phase": current.get("phase", state)}
         if current.get("awaiting_restoration"):
             status["awaiting_restoration"] = True
         return status
@@ -506,7 +612,14 @@ class _Evaluation:
 
 
 def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                  positions=None, trace: bool = True) -> Dict[str, Any]:
-    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result."""
-    typed = read_case(rulebook, case, source=source, positions=positions)
-    return _Evaluation(rulebook, typed, trace).run()
+                  positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
+    """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
+
+    ``event_indices``: see :func:`engine.evaluate.ledger.read_case`."""
+    from .appeals import plan_appeals
+
+    typed = read_case(rulebook, case, source=source, positions=positions, event_indices=event_indices)
+    plan = plan_appeals(rulebook, typed)  # may replace amended scores in typed.events
+    evaluation = _Evaluation(rulebook, typed, trace)
+    evaluation.appeal_plan = plan
+    return evaluation.run()

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..errors import DslError, Location, RulebookError, YibaoError, did_you_mean
+from ..calendar import RulebookCalendar, WorkCalendar
+from ..errors import CalendarError, DslError, Location, RulebookError, YibaoError, did_you_mean
 from ..dsl.compiler import CompiledExpression, compile_expression
 from ..dsl.functions import FUNCTIONS
 from .yamlpos import PositionedDocument
@@ -309,9 +310,17 @@ class Rulebook:
     settlement: Tuple[SettlementRule, ...]
     source: str
     raw: Mapping[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    #: The rulebook's calendar (working days + counting convention); every date computation uses it.
+    calendar: RulebookCalendar = field(repr=False, compare=False, default_factory=lambda: RulebookCalendar(WorkCalendar()))
+    #: Deadlines by GLOSSARY kind (appeal, verification, …), in the order the rulebook writes them.
+    deadlines: Mapping[str, "Deadline"] = field(repr=False, compare=False, default_factory=dict)
+    calendar_legal: Optional[Legal] = field(repr=False, compare=False, default=None)
     obligations: Mapping[str, Obligation] = field(default_factory=dict)
     institution_rules: Tuple[InstitutionRule, ...] = ()
     year_cap_legal: Optional[Legal] = None
+    #: The compiled responsibility-attribution table (``engine.attribution.annex.Attribution``), or
+    #: None where the rulebook has none: attribution is then "not defined for this jurisdiction".
+    attribution: Any = None
 
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
@@ -321,7 +330,43 @@ class Rulebook:
         """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``."""
         from ..evaluate.pipeline import evaluate_case
 
+        if isinstance(case, Mapping) and _uses_attribution(case):
+            # Score events with `attribution:` (and the case's organisation): attribute, then score
+            # every assigned person (engine/attribution/feed.py; docs/contract.md).
+            from ..attribution.feed import evaluate_with_attribution
+
+            return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace)
         return evaluate_case(self, case, source=source, positions=positions, trace=trace)
+
+    def deadline(self, kind: str, start: Any) -> "DeadlineResult":
+        """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
+
+        ``start`` is a date or ``YYYY-MM-DD`` text. Raises :class:`~engine.errors.DeadlineError`
+        for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
+        without holiday data.
+        """
+        from ..evaluate.deadlines import compute_deadline
+
+        return compute_deadline(self, kind, start)
+
+    def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
+                  positions=None) -> Dict[str, Any]:
+        """Who bears which responsibility for one finding (the annex rules over the organisation);
+        returns the JSON-ready result of ``yibao attribute --json``."""
+        from ..attribution.annex import attribute_case
+
+        return attribute_case(self, case, source=source, positions=positions)
+
+
+def _uses_attribution(case: Mapping[str, Any]) -> bool:
+    """Whether a case needs the attribution layer: an organisation, or a score event with
+    ``attribution:`` or events naming their ``person``."""
+    if "org" in case or "org_file" in case:
+        return True
+    events = case.get("events")
+    if not isinstance(events, list):
+        return False
+    return any(isinstance(e, Mapping) and ("attribution" in e or "person" in e) for e in events)
 
 
 class _Builder:
@@ -353,7 +398,8 @@ class _Builder:
         scope.update(self.param_names)
         try:
             return compile_expression(str(text), scope, functions=FUNCTIONS,
-                                      location=self.document.expression_location(path), expect=expect)
+                                      location=self.document.expression_location(path), expect=expect,
+                                      shift=getattr(self, "calendar_spec", None) and self.calendar_spec.shift)
         except DslError as error:
             self.errors.append(error)
             return None
@@ -369,6 +415,8 @@ class _Builder:
 
     def build(self, source: str) -> Rulebook:
         data = self.data
+        # First: every expression compiled below moves dates on this rulebook's calendar.
+        self.calendar_spec = self.calendar()
         parameters = self.parameters()
         roles = tuple(data["scope"]["roles"])
         responsibility = data.get("responsibility") or {"required": False}
@@ -413,9 +461,13 @@ class _Builder:
             settlement=tuple(self.settlement()),
             source=source,
             raw=MappingProxyType(data),
+            calendar=self.calendar_spec,
+            deadlines=MappingProxyType(self.deadlines()),
+            calendar_legal=self.legal(data["calendar"]) if (data.get("calendar") or {}).get("article") else None,
             obligations=MappingProxyType(self.obligations()),
             institution_rules=tuple(self.institution_rules()),
             year_cap_legal=self.legal(scoring["year_cap_rule"]) if scoring.get("year_cap_rule") else None,
+            attribution=self.attribution(),
         )
         if self.errors:
             first = self.errors[0]
@@ -619,6 +671,93 @@ class _Builder:
             if when is not None and settled is not None:
                 result.append(SettlementRule(body["id"], self.legal(body), when, settled))
         return result
+
+
+    def attribution(self):
+        """The ``attribution:`` section, compiled by the attribution layer (None where absent)."""
+        if not self.data.get("attribution"):
+            return None
+        from ..attribution.annex import build_attribution
+
+        return build_attribution(self)
+
+    # -- time: calendar and deadlines (issue 6) ------------------------------------------------
+    def calendar(self) -> RulebookCalendar:
+        """The rulebook's ``calendar:`` section as a :class:`RulebookCalendar` (defaults without one)."""
+        body = self.data.get("calendar") or {}
+        overrides: Dict[_dt.date, str] = {}
+        for key, kind in (body.get("overrides") or {}).items():
+            day = self.date(key, "calendar", "overrides", key)
+            if day is not None:
+                overrides[day] = kind
+        try:
+            calendar = WorkCalendar(overrides, complete_years=body.get("complete_years") or (),
+                                    years=body.get("years"))
+        except CalendarError as error:
+            self.fail(error.message, "calendar", "overrides")
+            calendar = WorkCalendar()
+        return RulebookCalendar(calendar, body.get("count_from", "next_day"), body.get("period_end", "next_workday"))
+
+    def deadlines(self) -> Dict[str, "Deadline"]:
+        result: Dict[str, Deadline] = {}
+        for kind, body in (self.data.get("deadlines") or {}).items():
+            path = ("deadlines", kind)
+            expression = self.expression(body["deadline"], DEADLINE_NAMES, "date", *path, "deadline")
+            if expression is None:
+                continue
+            result[kind] = Deadline(kind, self.legal(body), body.get("label"), body["from"], expression,
+                                    body.get("bound", "latest"), body.get("actor"), self.where(*path))
+        return result
+
+
+#: Names a deadline expression (``deadlines.<kind>.deadline``) may read.
+DEADLINE_NAMES: Mapping[str, str] = MappingProxyType({"from": "date"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit of the document: ``deadline`` is a date expression over ``from``."""
+
+    kind: str
+    legal: Legal
+    label: Optional[str]
+    start: str                  # what the FROM date is, e.g. notice_received
+    expression: CompiledExpression
+    bound: str                  # latest | earliest
+    actor: Optional[str]
+    location: Location
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    """A computed deadline: the date, the rule it comes from, and how it was counted."""
+
+    rulebook: str
+    kind: str
+    start: _dt.date
+    deadline: _dt.date
+    computed: _dt.date          # before 民法典 第二百零三条 moved it off a holiday (same when not moved)
+    rule: Deadline
+    notes: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON of ``yibao deadline --json``."""
+        rule = self.rule
+        return {
+            "deadline": self.deadline.isoformat(),
+            "kind": self.kind,
+            "article": rule.legal.article,
+            "from": self.start.isoformat(),
+            "from_means": rule.start,
+            "text": rule.legal.text,
+            "label": rule.label,
+            "rulebook": self.rulebook,
+            "bound": rule.bound,
+            "expression": rule.expression.text,
+            "computed": self.computed.isoformat(),
+            "interpretation": rule.legal.interpretation,
+            "notes": list(self.notes),
+        }
 
 
 def build_rulebook(document: PositionedDocument) -> Rulebook:
