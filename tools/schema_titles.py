@@ -113,6 +113,7 @@ BY_NAME: Dict[str, Tuple[str, Optional[str]]] = {
     "members": ("Members / 成员", None), "nursing": ("Nursing units / 护理单元", None), "parent": ("Parent unit / 上级单位", None),
     "head": ("Head / 负责人", None), "director": ("Director / 主任", None), "leader": ("Leader / 组长", None),
     "head_nurse": ("Head nurse / 护士长", None),
+    "legal_representative": ("Legal representative (pharmacy: principal) / 单位法人代表", None),
     "decision_date": ("Decision date / 处理决定日期", None), "timely": ("In time / 是否在期限内", None),
     "verification_due": ("Verification due / 核实期限", None), "verification_article": ("Verification article / 核实期限条款", None),
     "result": ("Result / 结果", None), "points_before": ("Points before / 原记分", None),
@@ -250,6 +251,14 @@ def plan(schema: dict) -> Dict[Tuple, List[Tuple[str, str]]]:
             if not path and not sub.get("description") and key in TOP_DESCRIPTIONS \
                     and schema_title(schema_root[0]) == "rulebook" and not any(k == "description" for k, _ in adds):
                 adds.append(("description", TOP_DESCRIPTIONS[key]))
+            title = sub.get("title") or ""
+            if title and not adds and not bilingual(title + (sub.get("description") or "")) and not sub.get("description"):
+                # a title in one language only: the other goes in the description (titles are not rewritten)
+                english, _ = BY_NAME.get(key, (None, None))
+                if english is None:
+                    UNKNOWN.append(f"{key} at {'/'.join(map(str, path))}")
+                else:
+                    adds.append(("description", english))
             if adds:
                 todo[path + ("properties", key)] = adds
             walk(sub, path + ("properties", key))
