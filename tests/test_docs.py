@@ -285,3 +285,26 @@ def test_every_link_between_generated_pages_resolves(site):
             if not (page.parent / href).resolve().is_file():
                 broken.append(f"{page.relative_to(site['site'])} → {href}")
     assert not broken, broken
+
+
+def test_deadline_cells_show_the_engines_computation(site):
+    """Where a rulebook defines deadlines the engine can compute, the table shows its date for the example day."""
+    from engine.docsgen.compare import DEADLINE_EXAMPLE_FROM
+
+    cells = parse(site["site"] / "compare" / "index.html")
+    text = (site["site"] / "compare" / "index.html").read_text(encoding="utf-8")
+    checked = 0
+    for rid in site["ids"]:
+        rb = engine.load_rulebook(rid)
+        deadlines = rb.raw.get("deadlines")
+        if not isinstance(deadlines, dict) or not hasattr(rb, "deadline"):
+            continue
+        for kind, body in deadlines.items():
+            if "deadline" not in body:
+                continue
+            assert cells.tables["deadlines"][kind][rid] == f"{body['deadline']} (from = {body.get('from', '?')})"
+            expected = rb.deadline(kind, DEADLINE_EXAMPLE_FROM).to_dict()["deadline"]
+            assert f"{DEADLINE_EXAMPLE_FROM} → <strong>{expected}</strong>" in text
+            checked += 1
+    if checked == 0:
+        pytest.skip("no rulebook defines computable deadlines yet")

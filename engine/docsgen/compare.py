@@ -22,6 +22,9 @@ from .chart import line_chart
 from .html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc
 
 ROLES = tuple(ROLE_ZH)
+#: The day deadlines are counted from in the comparison: the Friday before 国庆 2025, so the examples
+#: show how each rulebook's calendar treats the holiday and its 调休 working days.
+DEADLINE_EXAMPLE_FROM = "2025-09-26"
 
 Cell = Tuple[str, str]  # (html, comparable text)
 
@@ -173,12 +176,34 @@ class Comparison:
                 if body is None:
                     cells[rb.id] = ("—", "—")
                     continue
-                shown = {k: v for k, v in body.items() if k not in ("article", "text", "interpretation", "source", "kind", "id")}
-                text = compact(shown) if shown else "—"
                 article = body.get("article")
-                cells[rb.id] = (f"<code>{esc(text)}</code>" + (f"<br><small>{esc(article)}</small>" if article else ""), text)
+                if "deadline" in body:
+                    # the rule in words, then the engine's own computation from one example day
+                    text = f"{body['deadline']} (from = {body.get('from', '?')})"
+                    cell = f"<code>{esc(body['deadline'])}</code><br>from = <code>{esc(body.get('from', '?'))}</code>"
+                    if body.get("actor"):
+                        cell += f"<br>{esc(body['actor'])}"
+                    example = self._deadline_example(rb, key)
+                    if example:
+                        cell += f"<br><small>e.g. {esc(DEADLINE_EXAMPLE_FROM)} → <strong>{esc(example)}</strong> (engine)</small>"
+                else:
+                    shown = {k: v for k, v in body.items() if k not in ("article", "text", "interpretation", "source", "kind", "id")}
+                    text = compact(shown) if shown else "—"
+                    cell = f"<code>{esc(text)}</code>"
+                cells[rb.id] = (cell + (f"<br><small>{esc(article)}</small>" if article else ""), text)
             rows.append((key, f"{code(key)}<br>{esc(DEADLINE_ZH.get(key, ''))}", cells))
         return compare_table("deadlines", columns(self.rulebooks), rows)
+
+    @staticmethod
+    def _deadline_example(rb: Rulebook, kind: str) -> Optional[str]:
+        """The engine's deadline of ``kind`` counted from the example day, where the rulebook can compute one."""
+        compute = getattr(rb, "deadline", None)
+        if compute is None:
+            return None
+        try:
+            return str(compute(kind, DEADLINE_EXAMPLE_FROM).to_dict()["deadline"])
+        except Exception:  # noqa: BLE001 - an example only; the rule itself is shown beside it
+            return None
 
     def settlement_table(self) -> str:
         rows = []
