@@ -14,6 +14,7 @@ from typing import List, Mapping
 
 from .docsgen.html import LEVEL_ZH, ROLE_ZH, WAY_ZH
 from .docsgen.ledgers import base_date
+from .docsgen.rawdata import raw_of
 from .rulebook.model import Rulebook
 
 
@@ -54,7 +55,7 @@ def catalogue(rb: Rulebook) -> List[str]:
         for name, p in rb.parameters.items():
             others = [str(a) for a in p.allowed if a != p.value]
             lines.append(f"#     {name}: {p.value}" + (f"  (or {', '.join(others)})" if others else ""))
-    obligations = rb.raw.get("obligations") or {}
+    obligations = raw_of(rb).get("obligations") or {}
     if obligations:
         lines.append("# 应履行义务 Obligations — {kind: obligation, date: …, obligation: ID, passed: false}:")
         for key, body in obligations.items():

@@ -18,6 +18,7 @@ import yaml
 from ..errors import YibaoError
 from ..rulebook.model import LEVELS, Rulebook
 from . import ledgers
+from .rawdata import raw_of
 from .chart import line_chart
 from .html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc
 
@@ -30,7 +31,7 @@ Cell = Tuple[str, str]  # (html, comparable text)
 
 
 def columns(rulebooks: Sequence[Rulebook]) -> List[Tuple[str, str]]:
-    return [(rb.id, f'<a href="../rulebooks/{esc(rb.id)}.html">{esc(rb.raw.get("jurisdiction") or rb.id)}</a><br>{code(rb.id)}')
+    return [(rb.id, f'<a href="../rulebooks/{esc(rb.id)}.html">{esc(raw_of(rb).get("jurisdiction") or rb.id)}</a><br>{code(rb.id)}')
             for rb in rulebooks]
 
 
@@ -102,14 +103,14 @@ class Comparison:
     def repair(self) -> str:
         ways: List[str] = []
         for rb in self.rulebooks:
-            for way in (rb.raw.get("repair") or {}).get("ways") or {}:
+            for way in (raw_of(rb).get("repair") or {}).get("ways") or {}:
                 if way not in ways:
                     ways.append(way)
         rows = []
         for way in ways:
             cells = {}
             for rb in self.rulebooks:
-                body = ((rb.raw.get("repair") or {}).get("ways") or {}).get(way)
+                body = ((raw_of(rb).get("repair") or {}).get("ways") or {}).get(way)
                 if body is None:
                     cells[rb.id] = ("—", "—")
                     continue
@@ -127,7 +128,7 @@ class Comparison:
             rows.append((f"way-{way}", f"{code(way)}<br>{esc(WAY_ZH.get(way, ''))}", cells))
 
         def section(rb: Rulebook, render) -> Cell:
-            node = rb.raw.get("repair") or {}
+            node = raw_of(rb).get("repair") or {}
             return render(node) if node else ("不设修复 no repair", "no repair")
 
         def total(node) -> Cell:
@@ -156,7 +157,7 @@ class Comparison:
         items: Dict[str, Dict[str, Mapping[str, Any]]] = {}
         order: List[str] = []
         for rb in self.rulebooks:
-            node = rb.raw.get("deadlines")
+            node = raw_of(rb).get("deadlines")
             entries: List[Tuple[str, Any]] = []
             if isinstance(node, Mapping):
                 entries = [(str(k), v) for k, v in node.items()]
@@ -241,7 +242,7 @@ class Comparison:
             return key, label, cells
 
         rows = [row("document", "文号 document", lambda rb: rb.document),
-                row("published", "印发 published", lambda rb: str(rb.raw.get("published") or "")),
+                row("published", "印发 published", lambda rb: str(raw_of(rb).get("published") or "")),
                 row("from", "施行 from", lambda rb: rb.effective_from.isoformat()),
                 row("until", "至 until", lambda rb: rb.effective_until.isoformat() if rb.effective_until else "未定 open"),
                 row("completeness", "完整性 completeness", lambda rb: rb.completeness + (
@@ -273,14 +274,14 @@ class Comparison:
                 outcome = self.tables[rb.id][kind][n]
                 if outcome.reachable:
                     points[n] = outcome.chart_months()
-            series.append((f"{rb.raw.get('jurisdiction') or rb.id} ({rb.id})", points))
+            series.append((f"{raw_of(rb).get('jurisdiction') or rb.id} ({rb.id})", points))
         title = ("暂停月数与年度累计记分 Suspension months by year points (cumulative)" if kind == "cumulative"
                  else "暂停月数与单次记分 Suspension months by one event's points (single)")
         return line_chart(title, series, x_label="记分 points", y_label="暂停月数 months suspended")
 
     # -- pages ------------------------------------------------------------------------------
     def page(self) -> str:
-        names = "、".join(f"{rb.raw.get('jurisdiction') or rb.id}" for rb in self.rulebooks)
+        names = "、".join(f"{raw_of(rb).get('jurisdiction') or rb.id}" for rb in self.rulebooks)
         out = ["# 各地比较 Provinces side by side", "",
                f"Rulebooks compared 比较的规则集: {names}. Rows marked ≠ differ between jurisdictions. "
                "标 ≠ 的行各地不同。", "",

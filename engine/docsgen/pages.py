@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from ..rulebook.model import Rulebook
 from . import ledgers
+from .rawdata import raw_of
 from .html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
 
 #: Top-level sections rendered by a dedicated function, in page order.
@@ -49,7 +50,7 @@ def _legal(node: Mapping[str, Any]) -> str:
 
 
 def metadata(rb: Rulebook) -> List[str]:
-    raw = rb.raw
+    raw = raw_of(rb)
     effective = raw.get("effective") or {}
     rows = [
         ("规则集 Rulebook id", code(rb.id)),
@@ -61,7 +62,8 @@ def metadata(rb: Rulebook) -> List[str]:
         ("施行 In force", f"{esc(effective.get('from'))} — {esc(effective.get('until')) if effective.get('until') else '(no end date 未定)'}"),
     ]
     if raw.get("extends"):
-        rows.append(("上位规则集 Extends", f'<a href="{esc(raw["extends"])}.html">{code(raw["extends"])}</a>'))
+        rows.append(("上位规则集 Extends", f'<a href="{esc(raw["extends"])}.html">{code(raw["extends"])}</a> — '
+                     "sections this rulebook does not write are shown from it 本规则集未写明的部分沿用上位规则集"))
     if raw.get("cites"):
         rows.append(("依据 Cites", esc("、".join(raw["cites"]))))
     completeness = raw.get("completeness", "complete")
@@ -79,13 +81,13 @@ def metadata(rb: Rulebook) -> List[str]:
 
 
 def scope(rb: Rulebook) -> List[str]:
-    node = rb.raw.get("scope") or {}
+    node = raw_of(rb).get("scope") or {}
     roles = "<br>".join(f"{code(r)} {esc(ROLE_ZH.get(r, ''))}" for r in node.get("roles") or ())
     return ["## 适用人员 Scope", "", beside([("roles", _legal(node), roles)]), ""]
 
 
 def parameters(rb: Rulebook) -> List[str]:
-    params = rb.raw.get("parameters") or {}
+    params = raw_of(rb).get("parameters") or {}
     if not params:
         return []
     rows = []
@@ -103,7 +105,7 @@ def parameters(rb: Rulebook) -> List[str]:
 
 
 def responsibility(rb: Rulebook) -> List[str]:
-    node = rb.raw.get("responsibility")
+    node = raw_of(rb).get("responsibility")
     if not node:
         return []
     rows = [(f"{code(level)} {esc(LEVEL_ZH.get(level, ''))}", law(None, body.get("text")), esc(body.get("label")))
@@ -124,7 +126,7 @@ def _points(points: Any) -> str:
 
 
 def scoring(rb: Rulebook) -> List[str]:
-    node = rb.raw.get("scoring")
+    node = raw_of(rb).get("scoring")
     if not node:
         return []
     out = ["## 记分 Scoring", ""]
@@ -162,7 +164,7 @@ def scoring(rb: Rulebook) -> List[str]:
 
 
 def consequences(rb: Rulebook) -> List[str]:
-    node = rb.raw.get("consequences")
+    node = raw_of(rb).get("consequences")
     if not node:
         return []
     rows = [(code(rule["id"]), _legal(rule), fields(rule, skip=("id", "article", "text", "interpretation", "source")))
@@ -191,7 +193,7 @@ def _rules(outcome: ledgers.Outcome) -> str:
 
 
 def repair(rb: Rulebook) -> List[str]:
-    node = rb.raw.get("repair")
+    node = raw_of(rb).get("repair")
     if not node:
         return []
     out = ["## 记分修复 Repair", "", beside([("repair", _legal(node), fields(node, skip=("article", "text", "interpretation", "ways", "refuse", "shorten_term")))]), ""]
@@ -207,14 +209,14 @@ def repair(rb: Rulebook) -> List[str]:
 
 
 def restoration(rb: Rulebook) -> List[str]:
-    node = rb.raw.get("restoration")
+    node = raw_of(rb).get("restoration")
     if not node:
         return []
     return ["## 资格恢复 Restoration", "", beside([("restoration", _legal(node), fields(node))]), ""]
 
 
 def settlement(rb: Rulebook) -> List[str]:
-    rules = rb.raw.get("settlement")
+    rules = raw_of(rb).get("settlement")
     if not rules:
         return []
     rows = [(code(r["id"]), _legal(r), fields(r, skip=("id", "article", "text", "interpretation"))) for r in rules]
@@ -293,9 +295,9 @@ def rulebook_page(rb: Rulebook) -> str:
     out += scoring(rb)
     out += consequences(rb)
     out += repair(rb)
-    for key in rb.raw:
+    for key in raw_of(rb):
         if key not in KNOWN:
-            out += generic(key, rb.raw[key])
+            out += generic(key, raw_of(rb)[key])
     out += restoration(rb)
     out += settlement(rb)
     out += ["---", "", f"Generated from `{esc(rb.source)}` by `yibao docs`; do not edit this page — edit the rulebook. "
@@ -307,7 +309,7 @@ def index_page(rulebooks: List[Rulebook]) -> str:
     rows = []
     for rb in rulebooks:
         until = rb.effective_until.isoformat() if rb.effective_until else "—"
-        rows.append((f'<a href="{esc(rb.id)}.html">{esc(rb.raw.get("jurisdiction") or rb.id)}</a>', code(rb.id),
+        rows.append((f'<a href="{esc(rb.id)}.html">{esc(raw_of(rb).get("jurisdiction") or rb.id)}</a>', code(rb.id),
                      esc(rb.document), esc(rb.effective_from.isoformat()), esc(until), esc(rb.completeness),
                      str(len(rb.situations)), str(len(rb.consequences))))
     return "\n".join(["# 规则集 Rulebooks", "",
