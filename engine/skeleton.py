@@ -31,7 +31,7 @@ def _points(points) -> str:
 
 def catalogue(rb: Rulebook) -> List[str]:
     """Comment lines: situations, roles, responsibility levels, repair ways, readings."""
-    lines = [f"# 负面情形 Situations — write `situation: CODE` (or `tier: N` for the tier's catch-all 兜底情形):"]
+    lines = ["# 负面情形 Situations — write `situation: CODE` (or `tier: N` for the tier's catch-all 兜底情形):"]
     for number in sorted(rb.tiers):
         tier = rb.tiers[number]
         lines.append(f"#   tier {number} — {tier.legal.article}, points {_points(tier.points)}:")

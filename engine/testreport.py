@@ -8,7 +8,7 @@ case expected, what the engine decided, and then the trace of rules that fired w
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Tuple
+from typing import Iterable, Tuple
 
 from .golden import GoldenOutcome, Mismatch
 

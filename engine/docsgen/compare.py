@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from ..errors import YibaoError
-from ..rulebook.model import LEVELS, Rulebook
+from ..rulebook.model import Rulebook
 from . import ledgers
 from .rawdata import raw_of
 from .chart import line_chart

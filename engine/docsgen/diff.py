@@ -12,7 +12,7 @@ and a changed threshold shows up as the point totals whose outcome changed.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from ..rulebook.model import Rulebook
 from . import ledgers

@@ -9,7 +9,7 @@ generically — law beside the remaining fields — rather than dropped.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from ..rulebook.model import Rulebook
 from . import ledgers
