@@ -33,5 +33,10 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/evaluate.py
 
+# The documentation site: pages generated from the rulebooks, then a strict MkDocs build (site/).
+docs: $(TEST_STAMP)
+	$(BIN)/yibao docs
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis docs/rulebooks docs/compare docs/reference
