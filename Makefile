@@ -36,5 +36,10 @@ bench: $(STAMP)
 bench-batch: $(TEST_STAMP)
 	$(BIN)/python bench/batch.py
 
+# The documentation site: pages generated from the rulebooks, then a strict MkDocs build (site/).
+docs: $(TEST_STAMP)
+	$(BIN)/yibao docs
+	$(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info site .pytest_cache .hypothesis docs/rulebooks docs/compare docs/reference
