@@ -508,7 +508,7 @@ class _Builder:
             settlement=tuple(self.settlement()),
             institution_measures=self.institution_measures(),
             source=source,
-            raw=_frozen(data),
+            raw=MappingProxyType(data),
             calendar=self.calendar_spec,
             deadlines=MappingProxyType(self.deadlines()),
             calendar_legal=self.legal(data["calendar"]) if (data.get("calendar") or {}).get("article") else None,
@@ -808,16 +808,6 @@ class DeadlineResult:
             "interpretation": rule.legal.interpretation,
             "notes": list(self.notes),
         }
-
-
-def _frozen(value: Any) -> Any:
-    """A read-only deep copy of plain data (mappings → MappingProxyType, lists → tuples): a
-    compiled rulebook is shared between threads, so nothing reachable from it may change."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({key: _frozen(item) for key, item in value.items()})
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(item) for item in value)
-    return value
 
 
 def _institution_measures(self: "_Builder") -> Optional[InstitutionMeasures]:
