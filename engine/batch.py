@@ -511,7 +511,7 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
                         bar.set_postfix(persons=summary.persons, errors=summary.errors, refresh=False)
 
             for chunk in _chunks(records, chunk_size):
-                size = _chunk_bytes(fmt, chunk)
+                size = _chunk_bytes(fmt, chunk) if bar is not None else 0
                 spool = str(spool_dir / f"{submitted:09d}.part") if spool_dir is not None else None
                 pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit), spool)), size))
                 submitted += 1
