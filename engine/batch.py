@@ -248,6 +248,17 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
                     continue
             if isinstance(case, dict) and isinstance(case.get("person"), dict):
                 person = case["person"].get("id")
+            if not trace:
+                hit = _empty_ledger(rulebook, case, omit)
+                if hit is not None:  # a person without events: the cached result with this person's id
+                    prefix, suffix, hit_actions, hit_states = hit
+                    out.append(prefix + _dumps(str(person)) + suffix)
+                    out.append(b"\n")
+                    for key, count in hit_actions.items():
+                        actions[key] = actions.get(key, 0) + count
+                    for key, count in hit_states.items():
+                        states[key] = states.get(key, 0) + count
+                    continue
             result = rulebook.evaluate(case, trace=trace)
         except _RecordError as error:
             errors.append(_error_record(source, error.line, person, "CaseError", error.message, error.field))
@@ -279,6 +290,58 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
             handle.write(data)
         return ChunkResult(b"", errors, len(chunk), actions, states, spool)
     return ChunkResult(data, errors, len(chunk), actions, states)
+
+
+# Most staff have no event in a year: their results differ only in the person's id. A worker
+# evaluates one such ledger per distinct rest-of-case (as_of, role, parameters, …) with a placeholder
+# id and reuses the serialized result around the real id. Bounded, so memory stays flat.
+_EMPTY_MEMO: Dict[Tuple[Any, ...], Optional[Tuple[bytes, bytes, Dict[str, int], Dict[str, int]]]] = {}
+_EMPTY_MEMO_LIMIT = 256
+_PLACEHOLDER = "\u0000yibao-person-id\u0000"
+
+
+def _empty_ledger(rulebook: Any, case: Any, omit: Sequence[str]):
+    """``(prefix, suffix, actions, states)`` for a valid case with no events, else None (evaluate it)."""
+    if type(case) is not dict or case.get("events") != [] or type(case.get("person")) is not dict:
+        return None
+    person = case["person"]
+    if type(person.get("id")) not in (str, int):
+        return None
+    rest = {key: value for key, value in case.items() if key != "person"}
+    rest["person"] = {key: value for key, value in person.items() if key != "id"}
+    try:
+        key = (id(rulebook), tuple(omit), _dumps_sorted(rest))
+    except (TypeError, ValueError):
+        return None
+    if key in _EMPTY_MEMO:
+        return _EMPTY_MEMO[key]
+    entry = None
+    try:
+        probe = dict(rest)
+        probe["person"] = {**rest["person"], "id": _PLACEHOLDER}
+        result = rulebook.evaluate(probe, trace=False)
+        parts = None
+        if "persons" not in result:
+            for name in omit:
+                result.pop(name, None)
+            parts = _dumps(result).split(_dumps(_PLACEHOLDER))
+        if parts is not None and len(parts) == 2:
+            actions: Dict[str, int] = {}
+            for decision in result["decisions"]:
+                actions[decision["action"]] = actions.get(decision["action"], 0) + 1
+            entry = (parts[0], parts[1], actions, {result["status"]["state"]: 1})
+    except YibaoError:
+        entry = None  # invalid: evaluate each such case itself, for its own error message
+    if len(_EMPTY_MEMO) >= _EMPTY_MEMO_LIMIT:
+        _EMPTY_MEMO.clear()
+    _EMPTY_MEMO[key] = entry
+    return entry
+
+
+def _dumps_sorted(data: Any) -> bytes:
+    if _orjson is not None:
+        return _orjson.dumps(data, option=_orjson.OPT_SORT_KEYS)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape")
 
 
 def _worker_init(rulebook_id: str) -> None:

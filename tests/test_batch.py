@@ -208,3 +208,35 @@ def test_freezing_the_registry_keeps_the_versions_seen_at_start(tmp_path, monkey
     env = dict(os.environ, YIBAO_RULEBOOKS=str(tmp_path))
     result = sp.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_persons_without_events_give_exactly_their_own_evaluation(tmp_path):
+    """The batch reuses one evaluation for persons without events; every line must still be what
+    evaluating that person gives — whatever the id (one that also occurs elsewhere in a result, an
+    integer), role, as_of or readings — and bad ones are still rejected one by one."""
+    rulebook = engine.load_rulebook("inner-mongolia")
+    cases = []
+    ids = ["normal", "inner-mongolia", 7, "2025-12-31", "P\u00e9", "", "none", 12345678901234]
+    for number, person_id in enumerate(ids * 3):
+        case = {**BASE, "person": {"id": person_id, "role": ["nurse", "physician", "pharmacist"][number % 3]},
+                "events": []}
+        if number % 4 == 1:
+            case["as_of"] = "2026-06-30"
+        if number % 5 == 2:
+            case["parameters"] = {"after_term": "awaiting_restoration"}
+        cases.append(case)
+    bad = [{**BASE, "person": {"id": True, "role": "nurse"}, "events": []},
+           {**BASE, "person": {"id": "X", "role": "nurse"}, "events": [], "parameters": {"after_term": "x"}},
+           {**BASE, "person": {"id": "Y", "role": "nurse"}, "events": [], "parameters": {"after_term": "x"}}]
+    ledger = _write_jsonl(tmp_path / "l.jsonl", cases + bad)
+    out = tmp_path / "r.jsonl"
+    summary = run_batch(str(ledger), str(out), "inner-mongolia", workers=1)
+    expected = []
+    for case in cases:
+        result = rulebook.evaluate(case, trace=False)
+        result.pop("trace")
+        expected.append(result)
+    assert _read(out) == json.loads(json.dumps(expected))
+    errors = _read(Path(str(out) + ".errors.jsonl"))
+    assert [e["person"] for e in errors] == [True, "X", "Y"] and summary.errors == 3
+    assert summary.states["normal"] == len(cases)
