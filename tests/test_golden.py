@@ -31,3 +31,62 @@ def test_there_are_golden_cases_for_the_new_rulebooks():
     assert len(golden_files("liaoning", GOLDEN_ROOT)) >= 15
     assert len(golden_files("national", GOLDEN_ROOT)) >= 3
     assert len(golden_files("weihai", GOLDEN_ROOT)) >= 3
+
+
+# -- tests/golden/compare/: one ledger, every rulebook, one test per (file, rulebook) -----------------
+
+from engine.golden import compare_case, compare_rulebooks, run_compare  # noqa: E402
+
+COMPARE_FILES = golden_files("compare")
+
+
+def _compare_columns():
+    import yaml
+
+    for path in COMPARE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for rid in compare_rulebooks(data):
+            yield path, rid
+
+
+COMPARE_COLUMNS = list(_compare_columns())
+
+
+@pytest.mark.parametrize("path,rulebook", COMPARE_COLUMNS,
+                         ids=[f"compare/{p.stem}[{rid}]" for p, rid in COMPARE_COLUMNS])
+def test_compare_golden(path, rulebook):
+    outcome = run_compare(path, rulebook)
+    assert outcome.passed, "\n" + outcome.explain()
+
+
+def test_compare_files_cover_every_rulebook_once():
+    """Each comparison file gives every rulebook of rulebooks/ exactly one column, with articles and a derivation
+    (or, for a rulebook left out, the reason)."""
+    import yaml
+
+    ids = sorted(p.stem for p in (GOLDEN_ROOT.parent.parent / "rulebooks").glob("*.yaml"))
+    assert len(COMPARE_FILES) >= 8
+    for path in COMPARE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data.get("kind") == "compare", path
+        sections = [set(data.get(s) or {}) for s in ("expect", "expect_error", "not_applicable")]
+        for rid in ids:
+            assert sum(rid in s for s in sections) == 1, f"{path}: {rid} must be in exactly one of expect / expect_error / not_applicable"
+        assert set().union(*sections) <= set(ids), f"{path}: unknown rulebook"
+        for rid in ids:
+            if rid in (data.get("not_applicable") or {}):
+                assert str(data["not_applicable"][rid]).strip(), f"{path}: {rid} left out without a reason"
+                continue
+            assert (data.get("articles") or {}).get(rid), f"{path}: no articles for {rid}"
+            assert str((data.get("derivation") or {}).get(rid) or "").strip(), f"{path}: no derivation for {rid}"
+
+
+def test_compare_case_applies_overrides_per_rulebook():
+    case = {"as_of": "2025-12-31", "person": {"id": "P", "role": "physician"},
+            "events": [{"kind": "score", "date": "2025-06-02", "tier": 3, "responsibility": "primary",
+                        "by_rulebook": {"national": {"points": 9}, "jining": {"tier": 4, "responsibility": None}}}]}
+    assert compare_case(case, "national")["events"][0] == {"kind": "score", "date": "2025-06-02", "tier": 3,
+                                                           "responsibility": "primary", "points": 9}
+    assert compare_case(case, "jining")["events"][0] == {"kind": "score", "date": "2025-06-02", "tier": 4}
+    assert compare_case(case, "hainan")["rulebook"] == "hainan"
+    assert "by_rulebook" in case["events"][0]  # the file's ledger is not changed
