@@ -64,8 +64,8 @@ class _Evaluation:
         self.tracing = trace
         self.trace: List[Dict[str, Any]] = []
         self.years: Dict[int, _Year] = {}
-        self.behaviour_max: Dict[Tuple[str, str], int] = {}
-        self.inspection_total: Dict[str, int] = {}
+        self.behaviour_max: Dict[Tuple[int, str, str], int] = {}
+        self.inspection_total: Dict[Tuple[int, str], int] = {}
         self.decisions: List[Dict[str, Any]] = []
         self.repairs: List[Dict[str, Any]] = []
         self.claims: List[Dict[str, Any]] = []
@@ -164,7 +164,9 @@ class _Evaluation:
                       f"this decision is the one amended by the appeal result events[{event.amended_by}]: "
                       f"{event.original_points} → {event.points} points; the year and the status are re-run "
                       f"from here ({event.date}); the decision first made is in appeals[].original_decision")
-        key = (event.inspection, event.behaviour)
+        # Aggregation is within one natural year: an inspection id reused across 1 January does not
+        # carry points into the next year's tally (the tally is per 自然年度).
+        key = (event.date.year, event.inspection, event.behaviour)
         before = self.behaviour_max.get(key, 0)
         counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
         self.behaviour_max[key] = max(before, event.points)
@@ -186,8 +188,9 @@ class _Evaluation:
         total_before = year.net
         year.points += counted
         total = year.net
-        self.inspection_total[event.inspection] = self.inspection_total.get(event.inspection, 0) + uncapped
-        single = self.inspection_total[event.inspection] if self.single_scope == "inspection" else event.points
+        inspection_key = (event.date.year, event.inspection)
+        self.inspection_total[inspection_key] = self.inspection_total.get(inspection_key, 0) + uncapped
+        single = self.inspection_total[inspection_key] if self.single_scope == "inspection" else event.points
         year.max_single = max(year.max_single, single)
         self.note("score", event.index, situation.code, situation.legal.article,
                   f"{situation.code} tier {situation.tier}"
@@ -204,11 +207,17 @@ class _Evaluation:
                    previous_year_totals=self.previous_year_totals(event.date.year))
         chosen: Optional[Consequence] = None
         fired = []
-        for rule in rulebook.consequences:
-            if rule.when(env):
-                fired.append(rule)
-                if chosen is None or rule.severity > chosen.severity:
-                    chosen = rule
+        if uncapped == 0 and event.points > 0:
+            # 第十七条-style aggregation: the behaviour was already scored at a higher situation, so this
+            # finding adds no points and is no new 记分 — it cannot start a new measure or term.
+            self.note("consequence", event.index, "no-new-points", rulebook.aggregation.article if rulebook.aggregation else None,
+                      "this finding adds no points to the year (same behaviour already counted at its highest): no new measure")
+        else:
+            for rule in rulebook.consequences:
+                if rule.when(env):
+                    fired.append(rule)
+                    if chosen is None or rule.severity > chosen.severity:
+                        chosen = rule
         for rule in fired:
             self.note("consequence", event.index, rule.id, rule.legal.article,
                       f"condition '{rule.when.text}' holds → {rule.action}"
