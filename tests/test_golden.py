@@ -90,3 +90,21 @@ def test_compare_case_applies_overrides_per_rulebook():
     assert compare_case(case, "jining")["events"][0] == {"kind": "score", "date": "2025-06-02", "tier": 4}
     assert compare_case(case, "hainan")["rulebook"] == "hainan"
     assert "by_rulebook" in case["events"][0]  # the file's ledger is not changed
+
+
+def test_docs_one_case_page_reads_the_comparison_files_with_their_overrides():
+    """docs/compare/one-case: each comparison ledger, adapted per rulebook, evaluates wherever the file expects a result."""
+    import yaml
+
+    from engine.api import load_rulebook
+    from engine.docsgen import compare as docs_compare
+
+    examples = docs_compare.load_examples([GOLDEN_ROOT / "compare"])
+    assert len(examples) == len(COMPARE_FILES)
+    for example in examples:
+        data = yaml.safe_load(example.path.read_text(encoding="utf-8"))
+        for rid in data.get("expect") or {}:
+            case, shift = docs_compare.adapt(example, load_rulebook(rid))
+            assert shift == 0, f"{example.path} [{rid}]: dates outside the rulebook's period"
+            assert all("by_rulebook" not in e for e in case["events"])
+            assert "error" not in docs_compare.evaluate_example(example, load_rulebook(rid)), f"{example.path} [{rid}]"

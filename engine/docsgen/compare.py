@@ -7,7 +7,6 @@ from the rulebook's own data. Rows where the jurisdictions differ are marked ``d
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
