@@ -108,3 +108,23 @@ def test_docs_one_case_page_reads_the_comparison_files_with_their_overrides():
             assert shift == 0, f"{example.path} [{rid}]: dates outside the rulebook's period"
             assert all("by_rulebook" not in e for e in case["events"])
             assert "error" not in docs_compare.evaluate_example(example, load_rulebook(rid)), f"{example.path} [{rid}]"
+
+
+def test_comparison_ledgers_follow_the_case_schema():
+    """Each column's case (overrides applied) is a case of docs/contract.md, and its result a result."""
+    import json
+
+    import jsonschema
+
+    from engine.api import load_rulebook
+    from engine.rulebook.schema import load_schema
+    from engine.rulebook.yamlpos import load_yaml_file
+
+    for path, rid in COMPARE_COLUMNS:
+        data = load_yaml_file(str(path)).data  # dates as text, as the engine reads them
+        if rid not in (data.get("expect") or {}):
+            continue
+        case = compare_case(data["case"], rid)
+        jsonschema.validate(case, load_schema("case"))
+        result = load_rulebook(rid).evaluate(case, source=str(path))
+        jsonschema.validate(json.loads(json.dumps(result)), load_schema("result"))
