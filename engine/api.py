@@ -176,6 +176,8 @@ def golden_cases(target: Optional[str] = None, root: Optional[str] = None) -> Li
                             f"{', '.join(known) or 'none'}" + did_you_mean(target, known), Location(field="rulebook"))
     if not base.is_dir():
         return []
+    if target is None:  # every rulebook's cases, then the comparison files (one ledger, every rulebook)
+        return golden_files(None, base) + golden_files("compare", base)
     return golden_files(target, base)
 
 

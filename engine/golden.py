@@ -56,8 +56,13 @@ class GoldenOutcome:
 
 
 def golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN_ROOT) -> List[Path]:
-    """Every golden case file, or those of one rulebook folder."""
-    folders = [root / rulebook] if rulebook else [p for p in sorted(root.iterdir()) if p.is_dir()]
+    """Every golden case file, or those of one rulebook folder.
+
+    Without ``rulebook`` the comparison folder (``compare/``, see :func:`run_compare`) is left out: its
+    files hold one ledger for every rulebook, not a case; ``golden_files("compare")`` lists them.
+    """
+    folders = [root / rulebook] if rulebook else [p for p in sorted(root.iterdir())
+                                                  if p.is_dir() and p.name != COMPARE_FOLDER]
     return [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]
 
 
@@ -91,11 +96,13 @@ def compare(expected: Any, actual: Any, path: str, out: List[Mismatch]) -> None:
 
 
 def run_golden(path: Path) -> GoldenOutcome:
-    """Evaluate one golden file and compare."""
+    """Evaluate one golden file and compare (a comparison file: every rulebook it names, one outcome)."""
     from .api import load_rulebook
 
     document = load_yaml_file(str(path))
     data = document.data
+    if data.get("kind") == "compare":
+        return _combined(path, [run_compare(path, rid) for rid in compare_rulebooks(data)])
     outcome = GoldenOutcome(str(path), str(data.get("title", path.stem)), [str(a) for a in data.get("articles", [])])
     case = data["case"]
     positions = {key[1:]: mark for key, mark in document.positions.items() if key and key[0] == "case"}
@@ -153,4 +160,105 @@ def institution_golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN
     return [p for folder in folders for p in sorted((folder / "institution").glob("*.yaml"))]
 
 
-__all__ = ["GoldenOutcome", "Mismatch", "compare", "golden_files", "run_golden", "PositionedDocument"]
+# -- one ledger, every rulebook (tests/golden/compare/) ---------------------------------------------
+
+COMPARE_FOLDER = "compare"
+#: The per-rulebook sections of a comparison file; every rulebook it covers is in exactly one of the three.
+COMPARE_OUTCOMES = ("expect", "expect_error", "not_applicable")
+
+
+def compare_rulebooks(data: Dict[str, Any]) -> List[str]:
+    """The rulebook ids a comparison file covers (``expect`` / ``expect_error`` / ``not_applicable``), file order."""
+    ids: List[str] = []
+    for section in COMPARE_OUTCOMES:
+        for rid in data.get(section) or {}:
+            if str(rid) not in ids:
+                ids.append(str(rid))
+    return ids
+
+
+def compare_case(case: Dict[str, Any], rulebook_id: str) -> Dict[str, Any]:
+    """The comparison ledger as a case for one rulebook.
+
+    Every event may carry ``by_rulebook: {<id>: {field: value}}``: the fields replace the event's for that
+    rulebook only (a value ``null`` removes the field), because situation codes, discretion and the
+    meaning of ``tier`` differ between rulebooks (济宁's tier is class 四（N）; the national baseline
+    needs ``points``). The result is the case contract with ``rulebook`` set.
+    """
+    import copy
+
+    out = copy.deepcopy({k: v for k, v in case.items() if k != "rulebook"})
+    out["rulebook"] = rulebook_id
+    events = []
+    for event in out.get("events") or ():
+        patch = (event.pop("by_rulebook", None) or {}).get(rulebook_id) or {}
+        for key, value in patch.items():
+            if value is None:
+                event.pop(key, None)
+            else:
+                event[key] = value
+        events.append(event)
+    if "events" in out:
+        out["events"] = events
+    return out
+
+
+def run_compare(path: Path, rulebook_id: str) -> GoldenOutcome:
+    """One rulebook's column of a comparison file: evaluate the ledger under it and compare.
+
+    A rulebook listed under ``not_applicable`` (with the reason) passes without evaluation.
+    """
+    from .api import load_rulebook
+
+    document = load_yaml_file(str(path))
+    data = document.data
+    articles = (data.get("articles") or {}).get(rulebook_id) or []
+    outcome = GoldenOutcome(f"{path} [{rulebook_id}]", str(data.get("title", path.stem)), [str(a) for a in articles])
+    if rulebook_id in (data.get("not_applicable") or {}):
+        return outcome
+    case = compare_case(data["case"], rulebook_id)
+    # positions point at the shared ledger: right for every field a rulebook does not override
+    positions = {key[1:]: mark for key, mark in document.positions.items() if key and key[0] == "case"}
+    try:
+        rulebook = load_rulebook(rulebook_id)
+        outcome.result = rulebook.evaluate(case, source=str(path), positions=positions)
+    except YibaoError as error:
+        outcome.error = error
+    expected_error = (data.get("expect_error") or {}).get(rulebook_id)
+    if expected_error is not None:
+        _check_error(expected_error, outcome)
+        return outcome
+    if outcome.error is not None:
+        outcome.mismatches.append(Mismatch("(result)", "a result", f"error: {outcome.error.one_line()}"))
+        return outcome
+    compare((data.get("expect") or {}).get(rulebook_id) or {}, outcome.result, "", outcome.mismatches)
+    return outcome
+
+
+def _check_error(expected_error: Dict[str, Any], outcome: GoldenOutcome) -> None:
+    """``expect_error`` of a comparison column: the error raised must name the field / contain the words."""
+    if outcome.error is None:
+        outcome.mismatches.append(Mismatch("error", expected_error, "(no error)"))
+        return
+    if "field" in expected_error and outcome.error.location.field != expected_error["field"]:
+        outcome.mismatches.append(Mismatch("error.field", expected_error["field"], outcome.error.location.field))
+    if "contains" in expected_error and str(expected_error["contains"]) not in outcome.error.message:
+        outcome.mismatches.append(Mismatch("error.message", f"…{expected_error['contains']}…", outcome.error.message))
+    if "error" in expected_error and type(outcome.error).__name__ != expected_error["error"]:
+        outcome.mismatches.append(Mismatch("error.class", expected_error["error"], type(outcome.error).__name__))
+
+
+def _combined(path: Path, outcomes: List[GoldenOutcome]) -> GoldenOutcome:
+    """All columns of a comparison file as one outcome (``yibao test compare``): mismatches say the rulebook."""
+    first = outcomes[0] if outcomes else GoldenOutcome(str(path), path.stem, [])
+    combined = GoldenOutcome(str(path), first.title, sorted({a for o in outcomes for a in o.articles}))
+    for o in outcomes:
+        rid = o.path.rsplit("[", 1)[-1].rstrip("]")
+        combined.mismatches += [Mismatch(f"[{rid}] {m.field}", m.expected, m.actual) for m in o.mismatches]
+        if not o.passed and combined.result is None:  # the trace of the first failing column
+            combined.result, combined.error = o.result, o.error
+    return combined
+
+
+__all__ = ["GoldenOutcome", "Mismatch", "compare", "compare_case", "compare_rulebooks", "golden_files",
+           "run_compare", "run_golden", "PositionedDocument"]

@@ -30,6 +30,9 @@ def in_words(path: str) -> str:
     """``decisions[1].months`` → ``处理决定 decision #2 → 暂停月数 months``."""
     if path in WORDS:
         return WORDS[path]
+    column = re.fullmatch(r"\[([^\]]+)\] (.+)", path)  # a comparison file's column: "[hainan] decisions[0].months"
+    if column:
+        return f"规则集 rulebook {column.group(1)}: {in_words(column.group(2))}"
     parts = []
     for piece in path.split("."):
         match = re.fullmatch(r"([^\[]+)(?:\[(\d+)\])?(.*)", piece)

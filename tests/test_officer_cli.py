@@ -171,3 +171,31 @@ def test_yibao_docs_writes_pages_for_every_rulebook(tmp_path):
     assert (tmp_path / "rulebooks" / "inner-mongolia.md").is_file()
     assert (tmp_path / "rulebooks" / "sample-county.md").is_file()
     assert (tmp_path / "compare" / "index.md").is_file() and (tmp_path / "compare" / "suspension-cumulative.svg").is_file()
+
+
+def test_yibao_test_runs_comparison_files_and_names_the_rulebook_that_differs(tmp_path):
+    folder = tmp_path / "golden" / "compare"
+    folder.mkdir(parents=True)
+    (folder / "01-single-9.yaml").write_text("""kind: compare
+title: 单次记分9分 — hainan deliberately wrong
+articles: {inner-mongolia: [第十九条（二）], hainan: [第二十四条（二）]}
+derivation: {inner-mongolia: 单次9 → 2个月, hainan: 累计9 → 2个月 (this case wrongly expects 3)}
+case:
+  as_of: 2025-12-31
+  person: {id: P1, role: physician}
+  events:
+    - {kind: score, date: 2025-06-02, tier: 3, responsibility: primary}
+expect:
+  inner-mongolia: {decisions: [{action: suspend, months: 2}]}
+  hainan: {decisions: [{action: suspend, months: 3}]}
+not_applicable:
+  jining: no 9-point class
+""", encoding="utf-8")
+    run = yibao("test", "compare", "--golden", str(tmp_path / "golden"))
+    assert run.returncode == 1, run.stdout + run.stderr
+    out = run.stdout
+    assert "FAIL" in out and "01-single-9.yaml" in out
+    assert "规则集 rulebook hainan: 处理决定 decision #1 → 暂停月数 months" in out
+    assert "expected 预期 3, but the engine gives 实际 2" in out
+    assert "inner-mongolia" not in out.split("不一致 what differs:")[1].split("引擎的依据")[0]
+    assert out.strip().splitlines()[-1] == "0 passed, 1 failed"

@@ -7,7 +7,6 @@ from the rulebook's own data. Rows where the jurisdictions differ are marked ``d
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -347,9 +346,11 @@ def _shift_years(value: str, years: int) -> str:
 
 
 def adapt(example: Example, rb: Rulebook) -> Tuple[Dict[str, Any], int]:
-    """The example's case for ``rb``: its id, and its dates moved by whole years into the rulebook's period."""
-    case = copy.deepcopy(example.case)
-    case["rulebook"] = rb.id
+    """The example's case for ``rb``: its id, its events' ``by_rulebook`` overrides (``tests/golden/compare/``),
+    and its dates moved by whole years into the rulebook's period."""
+    from ..golden import compare_case
+
+    case = compare_case(example.case, rb.id)  # a copy, with the events' `by_rulebook` fields for this rulebook
     params = case.get("parameters")
     if params:  # readings the rulebook does not have are left out
         case["parameters"] = {k: v for k, v in params.items() if k in rb.parameters}

@@ -47,6 +47,7 @@ class _Sanction:
     single: int
     shortened: bool = False
     cause: str = "score"     # score | institution: what decided the term (institution rules)
+    ban_years: float = 0     # the ban of the termination in force (for repeated_termination=heavier_only)
 
 
 def _iso(value: Optional[_dt.date]) -> Optional[str]:
@@ -80,6 +81,7 @@ class _Evaluation:
         self.single_scope = params.get("single_score_scope", "event")
         self.after_term = params.get("after_term", "normal")
         self.overlap = params.get("overlapping_suspension", "fresh")
+        self.repeated_termination = params.get("repeated_termination", "later_end")
         self.shorten_mode = params.get("repair_shortening", "once_per_term")
         # What a year cap bounds (海南 第二十二条 “记分上限为12分”): the points counted ('points') or
         # the year's net total after repairs ('net').
@@ -314,14 +316,21 @@ class _Evaluation:
         if current is not None and current.state == "terminated" and self.periods[-1].get("phase") == "ban_over":
             current = self.sanction = None  # a new ban starts afresh below
         if current is not None and current.state == "terminated":
-            if until > current.until:
+            new_ban = rule.ban_years if rule.ban_years is not None else (rule.ban_years_min or 0)
+            # repeated_termination: does a further termination decision during a ban move the ban's end?
+            # later_end: to the later of the two ends; heavier_only: only a heavier ban (more years),
+            # counted from its own day — “终止之日起” otherwise counts from the first termination.
+            moves = until > current.until and (self.repeated_termination == "later_end" or new_ban > current.ban_years)
+            if moves:
+                current.ban_years = new_ban
                 current.until = until
                 self.periods[-1]["until"] = None
                 self.periods[-1]["ban_until"] = _iso(until)
             current.single = max(current.single, single)
             self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
             return
-        self.sanction = _Sanction("terminated", day, until, index, single)
+        self.sanction = _Sanction("terminated", day, until, index, single,
+                                  ban_years=rule.ban_years if rule.ban_years is not None else (rule.ban_years_min or 0))
         self._enter("terminated", day, None, ban_until=_iso(until), phase="banned", decision=index,
                     article=rule.legal.article)
         ban = (rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}")
