@@ -188,13 +188,16 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
     (one person's events of a multi-person case, engine/attribution/feed.py), so that decisions
     and errors name the event as the user wrote it.
     """
-    data = _plain(case)
+    # A case of plain JSON types that the fast validator accepts needs no copy; only cases with
+    # Python dates (or other non-JSON values) are converted first.
+    fast_valid = isinstance(case, dict) and surely_valid("case", case)
+    data = case if fast_valid else _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
     reader = _Reader(rulebook, document)
     if not isinstance(data, dict):
         raise reader.error("a case must be a mapping with rulebook, as_of, person and events")
     # The fast validator settles the common, valid case; anything else gets jsonschema's located error.
-    for error in () if surely_valid("case", data) else _validator("case").iter_errors(data):
+    for error in () if fast_valid or surely_valid("case", data) else _validator("case").iter_errors(data):
         located = _located(document, error)
         if positions:
             raise CaseError(located.message, located.location)
@@ -299,7 +302,9 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
     if responsibility is None and rulebook.responsibility_required:
         raise reader.error(f"missing responsibility; expected one of {', '.join(LEVELS)} "
                            f"(this rulebook scores by responsibility)", *path, "responsibility")
-    if responsibility is not None and isinstance(situation.points, Mapping) and responsibility not in situation.points:
+    # points are a number or one per level; `not int` avoids a slow typing.Mapping isinstance check
+    if (responsibility is not None and situation.points is not None and not isinstance(situation.points, int)
+            and responsibility not in situation.points):
         raise reader.error(f"responsibility '{responsibility}' has no points in tier {situation.tier}", *path, "responsibility")
 
     adjustment = body.get("adjustment")
@@ -339,7 +344,7 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
         behaviour=str(behaviour) if behaviour is not None else f"#event-{index}",
         institution=body.get("institution"),
         months=months,
-        where=reader.document.location(path + ("months",)) if reader.document.positions
+        where=None if months is None else reader.document.location(path + ("months",)) if reader.document.positions
         else Location(reader.document.source if reader.document.source != "<case>" else None,
                       field=format_path(path + ("months",))),
     )
@@ -386,7 +391,7 @@ def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Opt
     def level_points(points, tier_range) -> Optional[int]:
         if points is None:
             return None  # the rulebook sets only a range: the case gives the points
-        if isinstance(points, Mapping):
+        if not isinstance(points, int):  # one value per responsibility level
             return points[responsibility] if responsibility in points else tier_range[0]
         return points
 

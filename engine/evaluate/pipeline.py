@@ -94,6 +94,8 @@ class _Evaluation:
 
     # -- trace -------------------------------------------------------------------------------
     def note(self, step: str, event: Optional[int], rule: Optional[str], article: Optional[str], detail: str) -> None:
+        """Append a trace step. Callers test ``self.tracing`` first, so that an untraced evaluation
+        (batches, services) never pays for formatting the message."""
         if self.tracing:
             self.trace.append({"step": step, "event": event, "rule": rule, "article": article, "detail": detail})
 
@@ -118,16 +120,18 @@ class _Evaluation:
         after = sanction.until + _ONE_DAY
         if self.after_term == "normal":
             self._enter("normal", after, None, phase="normal", reading="after_term=normal")
-            self.note("status", None, "after_term", None,
-                      f"suspension term ended {sanction.until}; status normal from {after} (reading after_term=normal)")
+            if self.tracing:
+                self.note("status", None, "after_term", None,
+                          f"suspension term ended {sanction.until}; status normal from {after} (reading after_term=normal)")
             self.sanction = None
         else:
             self._enter("suspended", after, None, awaiting_restoration=True, term_until=_iso(sanction.until),
                         phase="awaiting_restoration", reading="after_term=awaiting_restoration",
                         decision=sanction.decision)
-            self.note("status", None, "after_term", None,
-                      f"suspension term ended {sanction.until}; status stays suspended until a restoration "
-                      "evaluation is passed (reading after_term=awaiting_restoration)")
+            if self.tracing:
+                self.note("status", None, "after_term", None,
+                          f"suspension term ended {sanction.until}; status stays suspended until a restoration "
+                          "evaluation is passed (reading after_term=awaiting_restoration)")
 
     def _ban_runs_out(self, day: _dt.date) -> None:
         """A termination whose re-registration ban ended before ``day``: still terminated, may re-register.
@@ -144,9 +148,10 @@ class _Evaluation:
         after = sanction.until + _ONE_DAY
         self._enter("terminated", after, None, ban_until=_iso(sanction.until), phase="ban_over",
                     decision=sanction.decision)
-        self.note("status", None, "ban_over", None,
-                  f"re-registration ban ended {sanction.until}; still terminated from {after} until a "
-                  "restoration (re-registration) is passed")
+        if self.tracing:
+            self.note("status", None, "ban_over", None,
+                      f"re-registration ban ended {sanction.until}; still terminated from {after} until a "
+                      "restoration (re-registration) is passed")
 
     def state_now(self) -> str:
         return self.periods[-1]["state"]
@@ -162,10 +167,11 @@ class _Evaluation:
         rulebook = self.rulebook
         situation = event.situation
         if event.amended_by is not None:
-            self.note("appeal", event.index, "appeal_result", self._appeal_article(),
-                      f"this decision is the one amended by the appeal result events[{event.amended_by}]: "
-                      f"{event.original_points} → {event.points} points; the year and the status are re-run "
-                      f"from here ({event.date}); the decision first made is in appeals[].original_decision")
+            if self.tracing:
+                self.note("appeal", event.index, "appeal_result", self._appeal_article(),
+                          f"this decision is the one amended by the appeal result events[{event.amended_by}]: "
+                          f"{event.original_points} → {event.points} points; the year and the status are re-run "
+                          f"from here ({event.date}); the decision first made is in appeals[].original_decision")
         # Aggregation is within one natural year: an inspection id reused across 1 January does not
         # carry points into the next year's tally (the tally is per 自然年度).
         key = (event.date.year, event.inspection, event.behaviour)
@@ -173,19 +179,21 @@ class _Evaluation:
         counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
         self.behaviour_max[key] = max(before, event.points)
         if counted < event.points:
-            self.note("aggregate", event.index, "same-behaviour-max",
-                      rulebook.aggregation.article if rulebook.aggregation else None,
-                      f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
-                      f"counts once at its highest: adds {counted}")
+            if self.tracing:
+                self.note("aggregate", event.index, "same-behaviour-max",
+                          rulebook.aggregation.article if rulebook.aggregation else None,
+                          f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
+                          f"counts once at its highest: adds {counted}")
         year = self.year(event.date.year)
         uncapped = counted  # the 单次记分 is what was scored, whatever the year cap lets count
         basis = year.net if self.cap_basis == "net" else year.points
         if rulebook.year_cap is not None and basis + counted > rulebook.year_cap:
             capped = max(0, int(rulebook.year_cap - basis))
-            self.note("cap", event.index, "year_cap",
-                      rulebook.year_cap_legal.article if rulebook.year_cap_legal else None,
-                      f"year capped at {rulebook.year_cap} ({'net total' if self.cap_basis == 'net' else 'points'}): "
-                      f"adds {capped} of {counted}")
+            if self.tracing:
+                self.note("cap", event.index, "year_cap",
+                          rulebook.year_cap_legal.article if rulebook.year_cap_legal else None,
+                          f"year capped at {rulebook.year_cap} ({'net total' if self.cap_basis == 'net' else 'points'}): "
+                          f"adds {capped} of {counted}")
             counted = capped
         total_before = year.net
         year.points += counted
@@ -194,10 +202,11 @@ class _Evaluation:
         self.inspection_total[inspection_key] = self.inspection_total.get(inspection_key, 0) + uncapped
         single = self.inspection_total[inspection_key] if self.single_scope == "inspection" else event.points
         year.max_single = max(year.max_single, single)
-        self.note("score", event.index, situation.code, situation.legal.article,
-                  f"{situation.code} tier {situation.tier}"
-                  f"{', ' + event.responsibility if event.responsibility else ''}: {event.points} points; "
-                  f"year {event.date.year} total {_number(total_before)} → {_number(total)}; single {single}")
+        if self.tracing:
+            self.note("score", event.index, situation.code, situation.legal.article,
+                      f"{situation.code} tier {situation.tier}"
+                      f"{', ' + event.responsibility if event.responsibility else ''}: {event.points} points; "
+                      f"year {event.date.year} total {_number(total_before)} → {_number(total)}; single {single}")
 
         state_before = self.state_now()
         env = self.env
@@ -212,18 +221,27 @@ class _Evaluation:
         if uncapped == 0 and event.points > 0:
             # 第十七条-style aggregation: the behaviour was already scored at a higher situation, so this
             # finding adds no points and is no new 记分 — it cannot start a new measure or term.
-            self.note("consequence", event.index, "no-new-points", rulebook.aggregation.article if rulebook.aggregation else None,
-                      "this finding adds no points to the year (same behaviour already counted at its highest): no new measure")
+            if self.tracing:
+                self.note("consequence", event.index, "no-new-points", rulebook.aggregation.article if rulebook.aggregation else None,
+                          "this finding adds no points to the year (same behaviour already counted at its highest): no new measure")
         else:
-            for rule in rulebook.consequences:
-                if rule.when(env):
-                    fired.append(rule)
-                    if chosen is None or rule.severity > chosen.severity:
-                        chosen = rule
+            # The hottest loop of an evaluation: call the compiled conditions directly, and locate a
+            # runtime failure (which type checking makes rare) only when one happens.
+            try:
+                for rule in rulebook.consequences:
+                    if rule.when.fn(env):
+                        fired.append(rule)
+                        if chosen is None or rule.severity > chosen.severity:
+                            chosen = rule
+            except Exception:
+                for rule in rulebook.consequences:
+                    rule.when(env)  # re-raises the failure as a located DslEvaluationError
+                raise
         for rule in fired:
-            self.note("consequence", event.index, rule.id, rule.legal.article,
-                      f"condition '{rule.when.text}' holds → {rule.action}"
-                      + (" (chosen: most severe)" if rule is chosen else " (a more severe rule applies)"))
+            if self.tracing:
+                self.note("consequence", event.index, rule.id, rule.legal.article,
+                          f"condition '{rule.when.text}' holds → {rule.action}"
+                          + (" (chosen: most severe)" if rule is chosen else " (a more severe rule applies)"))
         self.decide(event, situation, counted, single, total, chosen)
 
     def previous_year_totals(self, year: int) -> List[float]:
@@ -291,8 +309,9 @@ class _Evaluation:
     def suspend(self, index: int, day: _dt.date, until: _dt.date, months: int, single: int, rule: Consequence) -> None:
         current = self.sanction
         if current is not None and current.state == "terminated":
-            self.note("status", index, rule.id, rule.legal.article,
-                      "already terminated: the suspension does not change the status")
+            if self.tracing:
+                self.note("status", index, rule.id, rule.legal.article,
+                          "already terminated: the suspension does not change the status")
             return
         if current is not None and day <= current.until:
             # A new suspension while a term runs (AMBIGUITIES 4).
@@ -304,12 +323,14 @@ class _Evaluation:
                 start = day
             self.sanction = _Sanction("suspended", start, until, index, max(single, current.single))
             self.periods[-1]["until"] = until
-            self.note("status", None, "overlapping_suspension", rule.legal.article,
-                      f"a suspension during a running term (reading {self.overlap}): suspended until {until}")
+            if self.tracing:
+                self.note("status", None, "overlapping_suspension", rule.legal.article,
+                          f"a suspension during a running term (reading {self.overlap}): suspended until {until}")
             return
         self.sanction = _Sanction("suspended", day, until, index, single)
         self._enter("suspended", day, until, phase="term", decision=index, article=rule.legal.article)
-        self.note("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
+        if self.tracing:
+            self.note("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
 
     def terminate(self, index: int, day: _dt.date, until: _dt.date, single: int, rule: Consequence) -> None:
         current = self.sanction
@@ -327,15 +348,17 @@ class _Evaluation:
                 self.periods[-1]["until"] = None
                 self.periods[-1]["ban_until"] = _iso(until)
             current.single = max(current.single, single)
-            self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
+            if self.tracing:
+                self.note("status", index, rule.id, rule.legal.article, f"already terminated; re-registration ban until {current.until}")
             return
         self.sanction = _Sanction("terminated", day, until, index, single,
                                   ban_years=rule.ban_years if rule.ban_years is not None else (rule.ban_years_min or 0))
         self._enter("terminated", day, None, ban_until=_iso(until), phase="banned", decision=index,
                     article=rule.legal.article)
         ban = (rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}")
-        self.note("status", None, rule.id, rule.legal.article,
-                  f"terminated from {day}; no re-registration until {until} ({ban} year ban)")
+        if self.tracing:
+            self.note("status", None, rule.id, rule.legal.article,
+                      f"terminated from {day}; no re-registration until {until} ({ban} year ban)")
 
     # -- repair --------------------------------------------------------------------------------
     def repair(self, event: RepairEvent) -> None:
@@ -360,7 +383,8 @@ class _Evaluation:
             record["reason"] = reason
             if article and article not in record["articles"]:
                 record["articles"].append(article)
-            self.note("repair", event.index, rule, article, f"repair by {way.id} refused: {reason}")
+            if self.tracing:
+                self.note("repair", event.index, rule, article, f"repair by {way.id} refused: {reason}")
 
         for rule in repair.refuse:
             if rule.when(env):
@@ -389,9 +413,10 @@ class _Evaluation:
         year.way_points[way.id] = year.way_points.get(way.id, 0) + grant
         record["accepted"] = True
         record["points"] = _number(grant)
-        self.note("repair", event.index, way.id, way.legal.article,
-                  f"repair by {way.id} accepted: -{_number(grant)} (earned {_number(earned)}); "
-                  f"year {event.date.year} net {_number(year.net)}")
+        if self.tracing:
+            self.note("repair", event.index, way.id, way.legal.article,
+                      f"repair by {way.id} accepted: -{_number(grant)} (earned {_number(earned)}); "
+                      f"year {event.date.year} net {_number(year.net)}")
         self.shorten(event, record)
 
     def shorten(self, event: RepairEvent, record: Dict[str, Any]) -> None:
@@ -400,8 +425,9 @@ class _Evaluation:
         if shorten is None or sanction is None or event.date > sanction.until:
             return
         if sanction.shortened and self.shorten_mode == "once_per_term":
-            self.note("repair", event.index, "shorten_term", shorten.legal.article,
-                      "the term was already shortened once (reading repair_shortening=once_per_term)")
+            if self.tracing:
+                self.note("repair", event.index, "shorten_term", shorten.legal.article,
+                          "the term was already shortened once (reading repair_shortening=once_per_term)")
             return
         floor = add_months(sanction.start, shorten.minimum_months)
         new_until = max(add_months(sanction.until, -shorten.months), floor, event.date)
@@ -410,8 +436,9 @@ class _Evaluation:
         record["shortened"] = {"from": _iso(sanction.until), "to": _iso(new_until)}
         if shorten.legal.article not in record["articles"]:
             record["articles"].append(shorten.legal.article)
-        self.note("repair", event.index, "shorten_term", shorten.legal.article,
-                  f"{sanction.state} term shortened by {shorten.months} month(s): until {sanction.until} → {new_until}")
+        if self.tracing:
+            self.note("repair", event.index, "shorten_term", shorten.legal.article,
+                      f"{sanction.state} term shortened by {shorten.months} month(s): until {sanction.until} → {new_until}")
         sanction.until = new_until
         sanction.shortened = True
         last = self.periods[-1]
@@ -434,13 +461,15 @@ class _Evaluation:
                 self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
                                     "settled": settled, "state": state, "article": rule.legal.article,
                                     "rule": rule.id, "reason": reason})
-                self.note("claim", event.index, rule.id, rule.legal.article, reason)
+                if self.tracing:
+                    self.note("claim", event.index, rule.id, rule.legal.article, reason)
                 return
         settled = state == "normal"
         self.claims.append({"event": event.index, "date": _iso(event.date), "emergency": event.emergency,
                             "settled": settled, "state": state, "article": None, "rule": None,
                             "reason": f"no settlement rule in {self.rulebook.id} covers status {state}"})
-        self.note("claim", event.index, None, None, f"no settlement rule covers status {state}")
+        if self.tracing:
+            self.note("claim", event.index, None, None, f"no settlement rule covers status {state}")
 
     def restore(self, event: RestorationEvent) -> None:
         restoration = self.rulebook.restoration
@@ -454,25 +483,29 @@ class _Evaluation:
             return
         if sanction is None or state == "normal":
             record["reason"] = "status is normal: nothing to restore"
-            self.note("restoration", event.index, None, record["article"], record["reason"])
+            if self.tracing:
+                self.note("restoration", event.index, None, record["article"], record["reason"])
             return
         env = {**self.env, "state": state, "date": event.date, "until": sanction.until, "from": sanction.start,
                "passed": event.passed, "year_net": self.year(event.date.year).net,
                "sanction_single": sanction.single, "sanction_cause": sanction.cause}
         if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when(env):
             record["reason"] = f"{restoration.refuse_reason} ({state} until {sanction.until})"
-            self.note("restoration", event.index, "restoration", record["article"], record["reason"])
+            if self.tracing:
+                self.note("restoration", event.index, "restoration", record["article"], record["reason"])
             return
         if not event.passed:
             record["reason"] = "the restoration evaluation was not passed; status unchanged"
-            self.note("restoration", event.index, "restoration", record["article"], record["reason"])
+            if self.tracing:
+                self.note("restoration", event.index, "restoration", record["article"], record["reason"])
             return
         record["accepted"] = True
         self.sanction = None
         self._enter("normal", event.date, None, phase="normal", restored_by=event.index,
                     article=record["article"])
-        self.note("restoration", event.index, "restoration", record["article"],
-                  f"restored: {state} → normal from {event.date}")
+        if self.tracing:
+            self.note("restoration", event.index, "restoration", record["article"],
+                      f"restored: {state} → normal from {event.date}")
 
     def _restoration_application(self, event: RestorationEvent, record: Dict[str, Any],
                                  sanction: Optional[_Sanction]) -> bool:
@@ -495,7 +528,8 @@ class _Evaluation:
                 record["reason"] = (f"application received {event.applied}, before the earliest day {earliest} "
                                     f"({request.expression.text} from the term's last day {sanction.until}; "
                                     f"{request.legal.article})")
-                self.note("restoration", event.index, "restoration_request", request.legal.article, record["reason"])
+                if self.tracing:
+                    self.note("restoration", event.index, "restoration_request", request.legal.article, record["reason"])
                 return True
         rule = deadlines.get("restoration")
         if rule is not None:
@@ -503,10 +537,11 @@ class _Evaluation:
             record["evaluation_due"] = _iso(due)
             late = event.date > due
             record["evaluation_late"] = late
-            self.note("restoration", event.index, "restoration", rule.legal.article,
-                      f"application received {event.applied}: evaluation due by {due} ({rule.expression.text}, "
-                      f"{rule.legal.article})" + (f"; concluded {event.date}, late — the result still stands"
-                                                  if late else ""))
+            if self.tracing:
+                self.note("restoration", event.index, "restoration", rule.legal.article,
+                          f"application received {event.applied}: evaluation due by {due} ({rule.expression.text}, "
+                          f"{rule.legal.article})" + (f"; concluded {event.date}, late — the result still stands"
+                                                      if late else ""))
         return False
 
     # -- obligation --------------------------------------------------------------------------------
@@ -530,9 +565,10 @@ class _Evaluation:
             "rules": [chosen.id] if chosen else [],
         }
         self.obligations.append(record)
-        self.note("obligation", event.index, chosen.id if chosen else obligation.id, obligation.legal.article,
-                  f"{obligation.id} {'met' if event.passed else 'not met'}"
-                  + (f" → {chosen.action}" if chosen else ": no consequence"))
+        if self.tracing:
+            self.note("obligation", event.index, chosen.id if chosen else obligation.id, obligation.legal.article,
+                      f"{obligation.id} {'met' if event.passed else 'not met'}"
+                      + (f" → {chosen.action}" if chosen else ": no consequence"))
         self.apply(record, event.index, event.date, 0, chosen)
 
     # -- institution ------------------------------------------------------------------------------
@@ -562,8 +598,9 @@ class _Evaluation:
                 if current is not None and current.state == "suspended" and event.date <= current.until:
                     current.until = until
                     self.periods[-1]["until"] = until
-                    self.note("status", None, rule.id, rule.legal.article,
-                              f"already suspended: suspended until the later end, {until}")
+                    if self.tracing:
+                        self.note("status", None, rule.id, rule.legal.article,
+                                  f"already suspended: suspended until the later end, {until}")
                 else:
                     self.suspend(-1, event.date, until, 0, current.single if current else 0, _RuleView(rule))
                     if self.sanction is not None:
@@ -574,15 +611,17 @@ class _Evaluation:
                 self.terminate(-1, event.date, until, self.sanction.single if self.sanction else 0, _RuleView(rule))
                 if self.sanction is not None and self.sanction.start == event.date:
                     self.sanction.cause = "institution"
-            self.note("institution", event.index, rule.id, rule.legal.article,
-                      f"institution measure {event.measure}, person responsible: {event.responsible} → {rule.action}")
+            if self.tracing:
+                self.note("institution", event.index, rule.id, rule.legal.article,
+                          f"institution measure {event.measure}, person responsible: {event.responsible} → {rule.action}")
             return
         article = spec.legal.article or None
         if article:
             record["articles"].append(article)
-        self.note("institution", event.index, None, article,
-                  f"institution measure {event.measure}, person responsible: {event.responsible}: "
-                  f"no rule applies; status stays {state}")
+        if self.tracing:
+            self.note("institution", event.index, None, article,
+                      f"institution measure {event.measure}, person responsible: {event.responsible}: "
+                      f"no rule applies; status stays {state}")
 
     # -- run -------------------------------------------------------------------------------------
     def run(self) -> Dict[str, Any]:
@@ -593,11 +632,12 @@ class _Evaluation:
         for event in self.case.events:
             version = getattr(event, "rulebook", None) or base
             if version is not self.rulebook:
-                self.note("version", event.index, version.id, version.effective_legal.article
-                          if version.effective_legal else None,
-                          f"{version.document} in force from {version.effective_from}"
-                          f"{' until ' + str(version.effective_until) if version.effective_until else ''} "
-                          f"applies from this event on")
+                if self.tracing:
+                    self.note("version", event.index, version.id, version.effective_legal.article
+                              if version.effective_legal else None,
+                              f"{version.document} in force from {version.effective_from}"
+                              f"{' until ' + str(version.effective_until) if version.effective_until else ''} "
+                              f"applies from this event on")
                 self.rulebook = version
             self.advance(event.date)
             handlers[event.kind](event)
@@ -619,11 +659,12 @@ class _Evaluation:
         if record is None:
             return
         self.appeals.append(record)
-        self.note("appeal", event.index, "appeal", record["article"],
-                  f"appeal against the decision of events[{record['contests']}] ({record['decision_date']}): "
-                  f"{record['reason']}"
-                  + (f"; verification due by {record['verification_due']} ({record['verification_article']})"
-                     if record["verification_due"] else ""))
+        if self.tracing:
+            self.note("appeal", event.index, "appeal", record["article"],
+                      f"appeal against the decision of events[{record['contests']}] ({record['decision_date']}): "
+                      f"{record['reason']}"
+                      + (f"; verification due by {record['verification_due']} ({record['verification_article']})"
+                         if record["verification_due"] else ""))
 
     def appeal_result(self, event: AppealResultEvent) -> None:
         record = self.appeal_plan.records.get(event.appeal) if self.appeal_plan else None
@@ -635,7 +676,8 @@ class _Evaluation:
             detail += (f"; the verification concluded after its deadline {record['verification_due']} "
                        f"({record['verification_article']}) — the result still stands")
         rule = self.rulebook.deadlines.get("verification")
-        self.note("appeal", event.index, "appeal_result", rule.legal.article if rule else record["article"], detail)
+        if self.tracing:
+            self.note("appeal", event.index, "appeal_result", rule.legal.article if rule else record["article"], detail)
 
     def points_left(self) -> Dict[str, Any]:
         """For a deduct model (济宁: 12 points a year, minus deductions): the points left in the as_of year."""

@@ -9,6 +9,7 @@ object so that evaluation can cite it in the trace.
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cached_property
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
@@ -177,7 +178,7 @@ class Consequence:
     ban_years_min: Optional[int] = None
     ban_years_max: Optional[int] = None
 
-    @property
+    @cached_property  # compared on every score event; the rule never changes
     def severity(self) -> Tuple[int, int, int]:
         """Orders consequences: terminate > suspend > warn > none, then by length."""
         rank = ACTIONS.index(self.action)
@@ -413,7 +414,8 @@ def _uses_attribution(case: Mapping[str, Any]) -> bool:
     events = case.get("events")
     if not isinstance(events, list):
         return False
-    return any(isinstance(e, Mapping) and ("attribution" in e or "person" in e) for e in events)
+    # `type(e) is dict` first: the common case skips typing.Mapping's slow isinstance check.
+    return any((type(e) is dict or isinstance(e, Mapping)) and ("attribution" in e or "person" in e) for e in events)
 
 
 class _Builder:
