@@ -141,8 +141,10 @@ def add_months(start: date, n: int) -> date:
     index = start.year * 12 + (start.month - 1) + n
     year, month = divmod(index, 12)
     month += 1
-    last = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(start.day, last))
+    day = start.day
+    if day > 28:  # only days 29-31 can lack a corresponding day (monthrange is slow on a hot path)
+        day = min(day, _stdlib_calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 def add_years(start: date, n: int) -> date:

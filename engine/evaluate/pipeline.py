@@ -50,6 +50,27 @@ class _Sanction:
     ban_years: float = 0     # the ban of the termination in force (for repeated_termination=heavier_only)
 
 
+def _consequence_names(rulebook: Rulebook) -> frozenset:
+    """Every name the rulebook's consequence conditions read."""
+    return frozenset().union(*(rule.when.names for rule in rulebook.consequences))
+
+
+_TEMPLATES: Dict[int, Tuple[Rulebook, List[Tuple[Dict[str, Any], Tuple[str, ...]]]]] = {}
+
+
+def _interpretation_templates(rulebook: Rulebook) -> List[Tuple[Dict[str, Any], Tuple[str, ...]]]:
+    """The constant part of each result's ``interpretations`` entry, built once per rulebook.
+
+    Keyed by id() but holding the rulebook itself, so an id is never reused while cached.
+    """
+    cached = _TEMPLATES.get(id(rulebook))
+    if cached is None or cached[0] is not rulebook:
+        templates = [({"id": name, "value": None, "note": p.interpretation, "ambiguity": p.ambiguity}, p.articles)
+                     for name, p in rulebook.parameters.items()]
+        cached = _TEMPLATES[id(rulebook)] = (rulebook, templates)
+    return cached[1]
+
+
 def _iso(value: Optional[_dt.date]) -> Optional[str]:
     return value.isoformat() if value is not None else None
 
@@ -82,6 +103,7 @@ class _Evaluation:
         self.after_term = params.get("after_term", "normal")
         self.overlap = params.get("overlapping_suspension", "fresh")
         self.repeated_termination = params.get("repeated_termination", "later_end")
+        self.consequence_names = _consequence_names(rulebook)
         self.shorten_mode = params.get("repair_shortening", "once_per_term")
         # What a year cap bounds (海南 第二十二条 “记分上限为12分”): the points counted ('points') or
         # the year's net total after repairs ('net').
@@ -213,9 +235,13 @@ class _Evaluation:
         env.update(year_total=total, year_total_before=total_before, year_points=year.points, single=single,
                    points=event.points, counted_points=counted, tier=situation.tier,
                    responsibility=event.responsibility or "", date=event.date, year=event.date.year,
-                   state_before=state_before,
-                   prior_year_totals=[self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year],
-                   previous_year_totals=self.previous_year_totals(event.date.year))
+                   state_before=state_before)
+        # The year-history lists cost a sort per event; build them only for rulebooks that read them.
+        names = self.consequence_names
+        if "prior_year_totals" in names:
+            env["prior_year_totals"] = [self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year]
+        if "previous_year_totals" in names:
+            env["previous_year_totals"] = self.previous_year_totals(event.date.year)
         chosen: Optional[Consequence] = None
         fired = []
         if uncapped == 0 and event.points > 0:
@@ -639,6 +665,7 @@ class _Evaluation:
                               f"{' until ' + str(version.effective_until) if version.effective_until else ''} "
                               f"applies from this event on")
                 self.rulebook = version
+                self.consequence_names = _consequence_names(version)
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of
@@ -738,11 +765,8 @@ class _Evaluation:
             "institution_measures": self.institution_measures,
             "status": self.status_on(case.as_of),
             "timeline": timeline,
-            "interpretations": [
-                {"id": name, "value": case.parameters[name], "note": parameter.interpretation,
-                 "ambiguity": parameter.ambiguity, "articles": list(parameter.articles)}
-                for name, parameter in rulebook.parameters.items()
-            ],
+            "interpretations": [{**template, "value": case.parameters[template["id"]], "articles": list(articles)}
+                                for template, articles in _interpretation_templates(rulebook)],
             "warnings": warnings,
             "trace": self.trace,
         }
