@@ -6,8 +6,11 @@ hard-coded here, as a programmer would write them without a rules engine. It is 
 
 Readings (the rulebook's ``parameters`` defaults; other readings are refused):
   single_score_scope=inspection, warning_trigger=reached, suspension_start=event_date,
-  overlapping_suspension=fresh, after_term=awaiting_restoration, repair_shortening=once_per_term,
-  repair_year=repair_date.
+  overlapping_suspension=fresh, repeated_termination=heavier_only, after_term=awaiting_restoration,
+  repair_shortening=once_per_term, repair_year=repair_date; and the rulebook's other choices:
+  第十七条 aggregation within a natural year, a finding that adds no points makes no new measure,
+  a restoration takes effect after the last day of the term or ban (``date > until``), the end of
+  a re-registration ban restores nothing by itself.
 
 ``evaluate(case)`` takes the same case dict as ``Rulebook.evaluate`` (dates as ISO text or
 ``datetime.date``) and returns the compared subset of the engine's result: ``years``, ``decisions``,
@@ -46,7 +49,7 @@ TERMINATE_MEASURE = "终止医保支付资格"
 
 DEFAULT_PARAMETERS = {
     "single_score_scope": "inspection", "warning_trigger": "reached", "suspension_start": "event_date",
-    "overlapping_suspension": "fresh", "after_term": "awaiting_restoration",
+    "overlapping_suspension": "fresh", "repeated_termination": "heavier_only", "after_term": "awaiting_restoration",
     "repair_shortening": "once_per_term", "repair_year": "repair_date",
 }
 
@@ -61,6 +64,28 @@ _RESTORATION_FIELDS = frozenset({"kind", "date", "note", "passed"})
 _CASE_FIELDS = frozenset({"rulebook", "as_of", "person", "parameters", "events"})
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ONE_DAY = _dt.timedelta(days=1)
+
+
+_FIELDS_BY_KIND = {"score": _SCORE_FIELDS, "repair": _REPAIR_FIELDS, "claim": _CLAIM_FIELDS,
+                   "restoration": _RESTORATION_FIELDS}
+
+
+def in_scope(case: Any) -> bool:
+    """Whether ``case`` uses only what this evaluator implements: the four event kinds with their
+    contract fields and the default readings. (The engine also knows appeals, institution measures,
+    restoration application dates, …; cases using those are out of scope here, not invalid.)"""
+    if not isinstance(case, dict):
+        return True
+    for name, value in (case.get("parameters") or {}).items():
+        if DEFAULT_PARAMETERS.get(name) != value:
+            return False
+    for event in case.get("events") or ():
+        if not isinstance(event, dict):
+            continue
+        fields = _FIELDS_BY_KIND.get(event.get("kind"))
+        if fields is None or event.keys() - fields - {"person"}:
+            return False
+    return True
 
 
 class CaseInvalid(ValueError):
@@ -241,8 +266,8 @@ def evaluate(case: Dict[str, Any]) -> Dict[str, Any]:
 
     # Per-year ledger: [points, repaired, max_single, exam_count, activity_points]
     years: Dict[int, list] = {}
-    behaviour_max: Dict[tuple, int] = {}     # 第十七条: one behaviour counts once, at its highest
-    inspection_total: Dict[str, int] = {}    # the 单次记分 of an inspection (reading single_score_scope)
+    behaviour_max: Dict[tuple, int] = {}     # 第十七条: one behaviour counts once, at its highest (per year)
+    inspection_total: Dict[tuple, int] = {}  # the 单次记分 of an inspection (reading single_score_scope)
     decisions: List[Dict[str, Any]] = []
     repairs: List[Dict[str, Any]] = []
     claims: List[Dict[str, Any]] = []
@@ -253,25 +278,34 @@ def evaluate(case: Dict[str, Any]) -> Dict[str, Any]:
     s_until: Optional[_dt.date] = None
     s_single = 0
     s_shortened = False
-    # Status periods: [from, state, until(timeline), status_until(for awaiting/terminated), awaiting]
-    periods: List[list] = [[None, "normal", None, None, False]]
+    s_ban_years = 0
+    # Status periods: [from, state, until (timeline), status_until (awaiting / terminated), phase]
+    # phase: normal | term | awaiting (term over, 暂停 until restored) | banned | ban_over
+    periods: List[list] = [[None, "normal", None, None, "normal"]]
 
-    def enter(state: str, start: _dt.date, until, status_until, awaiting: bool) -> None:
+    def enter(state: str, start: _dt.date, until, status_until, phase: str) -> None:
         last = periods[-1]
         if last[0] is not None and last[0] >= start:
             periods.pop()
         else:
             last[2] = start - _ONE_DAY
-        periods.append([start, state, until, status_until, awaiting])
+        periods.append([start, state, until, status_until, phase])
+
+    def time_passes(day: _dt.date) -> None:
+        if s_state == "terminated":
+            # the ban ended: still 终止 until re-registration (第二十四条), nothing restores by itself
+            if day > s_until and periods[-1][4] == "banned":
+                enter("terminated", s_until + _ONE_DAY, None, s_until, "ban_over")
+        # a suspension term that ended stays 暂停 until a restoration (第二十条, 第二十四条)
+        elif s_state == "suspended" and day > s_until and periods[-1][4] != "awaiting":
+            enter("suspended", s_until + _ONE_DAY, None, s_until, "awaiting")
 
     for day, index, kind, payload in events:
-        # Time passes: a suspension term that ended stays 暂停 until a restoration (第二十条, 第二十四条).
-        if s_state == "suspended" and day > s_until and not periods[-1][4]:
-            enter("suspended", s_until + _ONE_DAY, None, s_until, True)
+        time_passes(day)
 
         if kind == "score":
             code, points, inspection, behaviour = payload
-            key = (inspection, behaviour)
+            key = (day.year, inspection, behaviour)
             before = behaviour_max.get(key, 0)
             counted = points - before if points > before else 0
             if points > before:
@@ -281,11 +315,15 @@ def evaluate(case: Dict[str, Any]) -> Dict[str, Any]:
                 year = years[day.year] = [0, 0, 0, 0, 0]
             year[0] += counted
             total = year[0] - year[1]
-            single = inspection_total.get(inspection, 0) + counted
-            inspection_total[inspection] = single
+            single = inspection_total.get((day.year, inspection), 0) + counted
+            inspection_total[(day.year, inspection)] = single
             if single > year[2]:
                 year[2] = single
-            action, measure, months, ban_years = _consequence(total, single)
+            if counted == 0:
+                # the behaviour was already scored at a higher situation: no new 记分, no new measure
+                action, measure, months, ban_years = "none", None, None, None
+            else:
+                action, measure, months, ban_years = _consequence(total, single)
             decision = {
                 "event": index, "date": day.isoformat(), "points": points, "counted_points": counted,
                 "single": single, "year_total": total, "action": action, "measure": measure,
@@ -308,20 +346,23 @@ def evaluate(case: Dict[str, Any]) -> Dict[str, Any]:
                     periods[-1][2] = until
                 else:
                     s_state, s_start, s_until, s_single, s_shortened = "suspended", day, until, single, False
-                    enter("suspended", day, until, None, False)
+                    enter("suspended", day, until, None, "term")
             elif action == "terminate":
                 until = add_months(day, 12 * ban_years)   # 终止之日起 N 年内不得再次登记备案
                 decision["from"], decision["until"] = day.isoformat(), until.isoformat()
-                if s_state == "terminated":
-                    if until > s_until:
-                        s_until = until
+                if s_state == "terminated" and periods[-1][4] != "ban_over":
+                    # reading repeated_termination=heavier_only: “终止之日起” counts from the first
+                    # termination; only a heavier ban counts anew from its own day
+                    if until > s_until and ban_years > s_ban_years:
+                        s_until, s_ban_years = until, ban_years
                         periods[-1][2] = None
                         periods[-1][3] = until
                     if single > s_single:
                         s_single = single
                 else:
                     s_state, s_start, s_until, s_single, s_shortened = "terminated", day, until, single, False
-                    enter("terminated", day, None, until, False)
+                    s_ban_years = ban_years
+                    enter("terminated", day, None, until, "banned")
 
         elif kind == "repair":
             way, score = payload
@@ -378,14 +419,13 @@ def evaluate(case: Dict[str, Any]) -> Dict[str, Any]:
             state = periods[-1][1]
             if s_state is None or state == "normal":
                 continue
-            if day < s_until or not payload:
+            if day <= s_until or not payload:   # 期满: from the day after the last day (民法典 第二百零一条)
                 continue
             s_state = s_start = s_until = None
-            s_single, s_shortened = 0, False
-            enter("normal", day, None, None, False)
+            s_single, s_shortened, s_ban_years = 0, False, 0
+            enter("normal", day, None, None, "normal")
 
-    if s_state == "suspended" and as_of > s_until and not periods[-1][4]:
-        enter("suspended", s_until + _ONE_DAY, None, s_until, True)
+    time_passes(as_of)
 
     current = periods[0]
     for period in periods:
@@ -393,7 +433,7 @@ def evaluate(case: Dict[str, Any]) -> Dict[str, Any]:
             current = period
     state = current[1]
     if state == "suspended":
-        until = current[3] if current[4] else current[2]
+        until = current[3] if current[4] == "awaiting" else current[2]
     elif state == "terminated":
         until = current[3]
     else:

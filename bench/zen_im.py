@@ -47,25 +47,29 @@ def _points_table() -> Dict[str, Any]:
 
 def _consequence_table() -> Dict[str, Any]:
     # Most severe first; hit policy "first" picks the most severe consequence whose condition holds.
+    # The first row: a finding that adds no points (第十七条, same behaviour already counted at its
+    # highest) is no new 记分 and makes no new measure.
     rows = [
-        ("terminate-single-12", "", ">= 12", "terminate", "终止医保支付资格", "null", "3"),
-        ("terminate-cumulative-12", ">= 12", "", "terminate", "终止医保支付资格", "null", "1"),
-        ("suspend-single-11", "", ">= 11", "suspend", "暂停医保支付资格", "6", "null"),
-        ("suspend-cumulative-11", ">= 11", "", "suspend", "暂停医保支付资格", "5", "null"),
-        ("suspend-single-10", "", ">= 10", "suspend", "暂停医保支付资格", "4", "null"),
-        ("suspend-cumulative-10", ">= 10", "", "suspend", "暂停医保支付资格", "3", "null"),
-        ("suspend-single-9", "", ">= 9", "suspend", "暂停医保支付资格", "2", "null"),
-        ("suspend-cumulative-9", ">= 9", "", "suspend", "暂停医保支付资格", "1", "null"),
-        ("warn-3", ">= 3", "", "warn", "通报记分情况、谈话提醒、学习培训", "null", "null"),
-        ("none", "", "", "none", None, "null", "null"),
+        ("no-new-points", "0", "", "", "none", None, "null", "null"),
+        ("terminate-single-12", "", "", ">= 12", "terminate", "终止医保支付资格", "null", "3"),
+        ("terminate-cumulative-12", "", ">= 12", "", "terminate", "终止医保支付资格", "null", "1"),
+        ("suspend-single-11", "", "", ">= 11", "suspend", "暂停医保支付资格", "6", "null"),
+        ("suspend-cumulative-11", "", ">= 11", "", "suspend", "暂停医保支付资格", "5", "null"),
+        ("suspend-single-10", "", "", ">= 10", "suspend", "暂停医保支付资格", "4", "null"),
+        ("suspend-cumulative-10", "", ">= 10", "", "suspend", "暂停医保支付资格", "3", "null"),
+        ("suspend-single-9", "", "", ">= 9", "suspend", "暂停医保支付资格", "2", "null"),
+        ("suspend-cumulative-9", "", ">= 9", "", "suspend", "暂停医保支付资格", "1", "null"),
+        ("warn-3", "", ">= 3", "", "warn", "通报记分情况、谈话提醒、学习培训", "null", "null"),
+        ("none", "", "", "", "none", None, "null", "null"),
     ]
-    rules = [{"_id": rid, "_description": rid, "in-total": total, "in-single": single,
+    rules = [{"_id": rid, "_description": rid, "in-counted": counted, "in-total": total, "in-single": single,
               "out-action": json.dumps(action), "out-measure": json.dumps(measure) if measure else "null",
               "out-months": months, "out-ban": ban}
-             for rid, total, single, action, measure, months, ban in rows]
+             for rid, counted, total, single, action, measure, months, ban in rows]
     return {
         "hitPolicy": "first", "passThrough": True, "inputField": None, "outputPath": None, "executionMode": "single",
-        "inputs": [{"id": "in-total", "name": "Year total", "field": "year_total"},
+        "inputs": [{"id": "in-counted", "name": "Counted points", "field": "counted_points"},
+                   {"id": "in-total", "name": "Year total", "field": "year_total"},
                    {"id": "in-single", "name": "Single score", "field": "single"}],
         "outputs": [{"id": "out-action", "name": "Action", "field": "action"},
                     {"id": "out-measure", "name": "Measure", "field": "measure"},
@@ -122,9 +126,9 @@ class ZenScorer:
         for day, index, event in scores:
             situation = event.get("situation")
             tier = SITUATION_TIER[str(situation)] if situation is not None else event["tier"]
-            inspection = str(event.get("inspection", f"#event-{index}"))
+            year = day[:4]  # 第十七条 aggregation within a natural year
+            inspection = (year, str(event.get("inspection", f"#event-{index}")))
             key = (inspection, str(event.get("behaviour", f"#event-{index}")))
-            year = day[:4]
             result = evaluate({
                 "tier": tier, "responsibility": event["responsibility"],
                 "behaviour_before": behaviour_max.get(key, 0),
