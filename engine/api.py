@@ -25,20 +25,26 @@ def list_rulebooks() -> List[str]:
 
 def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
     """Evaluate the case file at ``path`` (YAML or JSON); errors point into that file."""
+    document, compiled = _read_case_file(path, rulebook, "a case must be a mapping with rulebook, as_of, person and events")
+    return compiled.evaluate(document.data, source=path, positions=document.positions, trace=trace)
+
+
+def _read_case_file(path: str, rulebook: Optional[str], shape: str):
+    """Load a case file and the rulebook it names (or ``rulebook``); errors point into the file."""
     document = load_yaml_file(path)
     data = document.data
     if not isinstance(data, dict):
-        raise CaseError("a case must be a mapping with rulebook, as_of, person and events", Location(path, 1, 1))
+        raise CaseError(shape, Location(path, 1, 1))
     rulebook_id = rulebook or data.get("rulebook")
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
     try:
         compiled = load_rulebook(str(rulebook_id))
-    except Exception as error:
-        if hasattr(error, "location") and error.location.field == "rulebook":  # unknown id: point into the case
+    except YibaoError as error:
+        if error.location.field == "rulebook":  # unknown id: point into the case
             error.location = document.location(("rulebook",))
         raise
-    return compiled.evaluate(data, source=path, positions=document.positions, trace=trace)
+    return document, compiled
 
 
 def check_rulebook(id_or_path: str) -> List["YibaoError"]:
@@ -242,21 +248,9 @@ def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, An
     """Attribute responsibility for the finding in the case file at ``path`` (``yibao attribute``):
     which annex row, who was involved, and the organisation (``org:`` or ``org_file:``, relative to
     the case file). Errors point into the case (or organisation) file."""
-    document = load_yaml_file(path)
-    data = document.data
-    if not isinstance(data, dict):
-        raise CaseError("an attribution case must be a mapping with rulebook, violation, involved and org",
-                        Location(path, 1, 1))
-    rulebook_id = rulebook or data.get("rulebook")
-    if not rulebook_id:
-        raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
-    try:
-        compiled = load_rulebook(str(rulebook_id))
-    except Exception as error:
-        if hasattr(error, "location") and error.location.field == "rulebook":  # unknown id: point into the case
-            error.location = document.location(("rulebook",))
-        raise
-    return compiled.attribute(data, source=path, positions=document.positions)
+    document, compiled = _read_case_file(
+        path, rulebook, "an attribution case must be a mapping with rulebook, violation, involved and org")
+    return compiled.attribute(document.data, source=path, positions=document.positions)
 
 
 # -- the embedding API (issue 8): one function per operation, used by the service and batch faces --
