@@ -427,23 +427,32 @@ class _LocalRunner:
         self.rulebook_id = rulebook_id
         self.pool = None
         self.workers = workers
-        if workers > 1:
-            import multiprocessing
 
-            self.pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-                workers, initializer=_worker_init, initargs=(rulebook_id,))
+    @property
+    def parallel(self) -> bool:
+        return self.workers > 1
+
+    def _start(self) -> None:
+        # The pool starts with the first chunk, not before: a ledger rejected while its header is
+        # read never forks workers (terminating a pool whose workers are still starting can hang).
+        import multiprocessing
+
+        self.pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
+            self.workers, initializer=_worker_init, initargs=(self.rulebook_id,))
 
     @property
     def in_flight(self) -> int:
         return max(2, self.workers * 3)
 
     def submit(self, args: tuple):
-        if self.pool is None:
+        if not self.parallel:
             return process_chunk(*args)
+        if self.pool is None:
+            self._start()
         return self.pool.apply_async(process_chunk, args)
 
     def result(self, handle) -> ChunkResult:
-        return handle if self.pool is None else handle.get()
+        return handle if not self.parallel else handle.get()
 
     def close(self, ok: bool) -> None:
         if self.pool is not None:
@@ -553,7 +562,7 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
                        desc="batch", dynamic_ncols=True, smoothing=0.1)
         pending: Deque[Tuple[Any, int]] = collections.deque()
         submitted = 0
-        if isinstance(runner, _LocalRunner) and runner.pool is not None:  # workers share this file system
+        if isinstance(runner, _LocalRunner) and runner.parallel:  # workers share this file system
             spool_dir = target.with_name(f".{target.name}.{os.getpid()}.spool")
             spool_dir.mkdir(exist_ok=True)
         with open(temp, "wb") as out, open(errors_temp, "wb") as bad:
