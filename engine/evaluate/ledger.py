@@ -270,8 +270,9 @@ def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
             events[-1].rulebook = rulebook
     reader = base_reader
     rulebook = base_reader.rulebook
-    _link_appeals(reader, events, {(event_indices[p] if event_indices is not None else p): body
-                                   for p, body in enumerate(data.get("events") or ())})
+    if any(event.kind in ("appeal", "appeal_result") for event in events):  # most cases have none
+        _link_appeals(reader, events, {(event_indices[p] if event_indices is not None else p): body
+                                       for p, body in enumerate(data.get("events") or ())})
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of, parameters, events)
 
