@@ -231,17 +231,11 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None
 
 def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
     """Evaluate the institution case file at ``path`` (YAML or JSON); errors point into that file."""
-    document = load_yaml_file(path)
-    data = document.data
-    if not isinstance(data, dict):
-        raise CaseError("an institution case must be a mapping with rulebook, as_of, institution and staff",
-                        Location(path, 1, 1))
-    try:
-        return evaluate_institution(data, rulebook=rulebook, trace=trace, source=path, positions=document.positions)
-    except YibaoError as error:
-        if error.location.field == "rulebook" and error.location.file is None:
-            error.location = document.location(("rulebook",))
-        raise
+    from .evaluate.institution import evaluate_institution as _evaluate
+
+    document, compiled = _read_case_file(
+        path, rulebook, "an institution case must be a mapping with rulebook, as_of, institution and staff")
+    return _evaluate(compiled, document.data, source=path, positions=document.positions, trace=trace)
 
 
 def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:
