@@ -50,11 +50,6 @@ class _Sanction:
     ban_years: float = 0     # the ban of the termination in force (for repeated_termination=heavier_only)
 
 
-def _consequence_names(rulebook: Rulebook) -> frozenset:
-    """Every name the rulebook's consequence conditions read."""
-    return frozenset().union(*(rule.when.names for rule in rulebook.consequences))
-
-
 _TEMPLATES: Dict[int, Tuple[Rulebook, List[Tuple[Dict[str, Any], Tuple[str, ...]]]]] = {}
 
 
@@ -103,7 +98,6 @@ class _Evaluation:
         self.after_term = params.get("after_term", "normal")
         self.overlap = params.get("overlapping_suspension", "fresh")
         self.repeated_termination = params.get("repeated_termination", "later_end")
-        self.consequence_names = _consequence_names(rulebook)
         self.shorten_mode = params.get("repair_shortening", "once_per_term")
         # What a year cap bounds (海南 第二十二条 “记分上限为12分”): the points counted ('points') or
         # the year's net total after repairs ('net').
@@ -237,7 +231,7 @@ class _Evaluation:
                    responsibility=event.responsibility or "", date=event.date, year=event.date.year,
                    state_before=state_before)
         # The year-history lists cost a sort per event; build them only for rulebooks that read them.
-        names = self.consequence_names
+        names = self.rulebook.consequence_names
         if "prior_year_totals" in names:
             env["prior_year_totals"] = [self.years[y].net for y in sorted(self.years, reverse=True) if y < event.date.year]
         if "previous_year_totals" in names:
@@ -665,7 +659,6 @@ class _Evaluation:
                               f"{' until ' + str(version.effective_until) if version.effective_until else ''} "
                               f"applies from this event on")
                 self.rulebook = version
-                self.consequence_names = _consequence_names(version)
             self.advance(event.date)
             handlers[event.kind](event)
         as_of = self.case.as_of

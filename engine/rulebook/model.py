@@ -360,6 +360,11 @@ class Rulebook:
     #: None where the rulebook has none: attribution is then "not defined for this jurisdiction".
     attribution: Any = None
 
+    @cached_property  # read on every score event; derived once per compiled rulebook
+    def consequence_names(self) -> frozenset:
+        """Every name the consequence conditions read (the evaluation builds only those)."""
+        return frozenset().union(*(rule.when.names for rule in self.consequences))
+
     def parameter(self, name: str) -> Any:
         return self.parameters[name].value if name in self.parameters else None
 
