@@ -120,19 +120,7 @@ def run_golden(path: Path) -> GoldenOutcome:
         outcome.error = error
     expected_error = data.get("expect_error")
     if expected_error is not None:
-        if outcome.error is None:
-            outcome.mismatches.append(Mismatch("error", expected_error, "(no error)"))
-        else:
-            if "field" in expected_error and outcome.error.location.field != expected_error["field"]:
-                outcome.mismatches.append(Mismatch("error.field", expected_error["field"], outcome.error.location.field))
-            if "contains" in expected_error and str(expected_error["contains"]) not in outcome.error.message:
-                outcome.mismatches.append(Mismatch("error.message", f"…{expected_error['contains']}…", outcome.error.message))
-            if "error" in expected_error and type(outcome.error).__name__ != expected_error["error"]:
-                outcome.mismatches.append(Mismatch("error.class", expected_error["error"], type(outcome.error).__name__))
-            if "line" in expected_error and outcome.error.location.line != expected_error["line"]:
-                outcome.mismatches.append(Mismatch("error.line", expected_error["line"], outcome.error.location.line))
-            if "file" in expected_error and not str(outcome.error.location.file or "").endswith(str(expected_error["file"])):
-                outcome.mismatches.append(Mismatch("error.file", expected_error["file"], outcome.error.location.file))
+        _check_error(expected_error, outcome)
         return outcome
     if outcome.error is not None:
         outcome.mismatches.append(Mismatch("(result)", "a result", f"error: {outcome.error.one_line()}"))
@@ -236,7 +224,8 @@ def run_compare(path: Path, rulebook_id: str) -> GoldenOutcome:
 
 
 def _check_error(expected_error: Dict[str, Any], outcome: GoldenOutcome) -> None:
-    """``expect_error`` of a comparison column: the error raised must name the field / contain the words."""
+    """``expect_error`` of a golden case or a comparison column: the error raised must be of the class,
+    name the field, line and file, and contain the words that are written."""
     if outcome.error is None:
         outcome.mismatches.append(Mismatch("error", expected_error, "(no error)"))
         return
@@ -246,6 +235,10 @@ def _check_error(expected_error: Dict[str, Any], outcome: GoldenOutcome) -> None
         outcome.mismatches.append(Mismatch("error.message", f"…{expected_error['contains']}…", outcome.error.message))
     if "error" in expected_error and type(outcome.error).__name__ != expected_error["error"]:
         outcome.mismatches.append(Mismatch("error.class", expected_error["error"], type(outcome.error).__name__))
+    if "line" in expected_error and outcome.error.location.line != expected_error["line"]:
+        outcome.mismatches.append(Mismatch("error.line", expected_error["line"], outcome.error.location.line))
+    if "file" in expected_error and not str(outcome.error.location.file or "").endswith(str(expected_error["file"])):
+        outcome.mismatches.append(Mismatch("error.file", expected_error["file"], outcome.error.location.file))
 
 
 def _combined(path: Path, outcomes: List[GoldenOutcome]) -> GoldenOutcome:
