@@ -297,7 +297,7 @@ def count(stats: collections.Counter, case: Dict[str, Any], result: Dict[str, An
 
 def time_compile(repeats: int) -> Dict[str, float]:
     from engine.rulebook.registry import compile_document
-    from engine.rulebook.yamlpos import load_yaml_file
+    from engine.base.documents import load_yaml_file
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

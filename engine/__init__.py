@@ -7,10 +7,10 @@ The public API is in :mod:`engine.api` and re-exported here::
     result = rulebook.evaluate(case_dict)
 """
 
-from .api import load_rulebook, evaluate_file, list_rulebooks, deadline  # noqa: F401
-from .api import attribute_file  # noqa: F401
-from .api import attribute, can_settle, evaluate_case, rulebook_summary  # noqa: F401
-from .errors import NotSupported, YibaoError  # noqa: F401
-from .rulebook.model import Rulebook  # noqa: F401
+from engine.api import load_rulebook, evaluate_file, list_rulebooks, deadline  # noqa: F401
+from engine.api import attribute_file  # noqa: F401
+from engine.api import attribute, can_settle, evaluate_case, rulebook_summary  # noqa: F401
+from engine.errors import NotSupported, YibaoError  # noqa: F401
+from engine.rulebook.model import Rulebook  # noqa: F401
 
 __version__ = "0.1.0"

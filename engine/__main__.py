@@ -1,6 +1,6 @@
 """``python -m engine`` is the ``yibao`` command."""
 
-from .cli import main
+from engine.cli import main
 
 if __name__ == "__main__":
     main()

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from .errors import CaseError, Location, NotSupported, YibaoError
-from .rulebook import registry
-from .rulebook.model import Rulebook
-from .rulebook.yamlpos import load_yaml_file
+from engine.errors import CaseError, Location, NotSupported, YibaoError
+from engine.rulebook import registry
+from engine.rulebook.model import Rulebook
+from engine.base.documents import load_yaml_file
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -49,9 +49,9 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
 
 def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
-    from .errors import YibaoError
-    from .rulebook.model import build_rulebook
-    from .rulebook.schema import schema_errors
+    from engine.errors import YibaoError
+    from engine.rulebook.model import build_rulebook
+    from engine.base.schemas import schema_errors
 
     path = registry.resolve(id_or_path)
     try:
@@ -126,73 +126,6 @@ def rulebook_index() -> List[Dict[str, Any]]:
     return rows
 
 
-# -- documentation and the officers' loop (issue 7) ------------------------------------------------
-
-def diff_rulebooks(a: str, b: str) -> Dict[str, Any]:
-    """Rule-by-rule differences between two rulebooks (ids or files), JSON-ready (``yibao diff --json``)."""
-    from .docsgen.diff import diff_rulebooks as _diff, to_json
-
-    rb_a, rb_b = load_rulebook(a), load_rulebook(b)
-    return to_json(rb_a, rb_b, _diff(rb_a, rb_b))
-
-
-def diff_report(a: str, b: str) -> "tuple[str, int]":
-    """The text report of ``yibao diff`` and the number of differences."""
-    from .docsgen.diff import diff_rulebooks as _diff, render_text
-
-    rb_a, rb_b = load_rulebook(a), load_rulebook(b)
-    changes = _diff(rb_a, rb_b)
-    return render_text(rb_a, rb_b, changes), len(changes)
-
-
-def generate_docs(out: str, rulebooks: Optional[List[str]] = None) -> List[str]:
-    """Write the generated documentation pages under ``out``; the files written."""
-    from pathlib import Path
-
-    from .docsgen import generate
-
-    return [str(p) for p in generate(Path(out), rulebooks)]
-
-
-def case_skeleton(id_or_path: str, *, case_only: bool = False) -> str:
-    """A new golden case (or plain case) for a rulebook, with its situations, roles and repair ways as comments."""
-    from .skeleton import skeleton
-
-    return skeleton(load_rulebook(id_or_path), case_only=case_only)
-
-
-def golden_cases(target: Optional[str] = None, root: Optional[str] = None) -> List[Any]:
-    """The golden case files of a rulebook id (all when None), of a folder, or one file."""
-    from pathlib import Path
-
-    from .golden import GOLDEN_ROOT, golden_files
-
-    base = Path(root) if root else GOLDEN_ROOT
-    if target:
-        path = Path(target)
-        if path.is_file():
-            return [path]
-        if path.is_dir() and (_looks_like_path(target) or not (base / target).is_dir()):
-            return sorted(path.glob("*.yaml"))
-        if not (base / target).is_dir():
-            known = sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
-            from .errors import did_you_mean
-
-            raise CaseError(f"no golden cases for '{target}' under {base}; rulebooks with cases: "
-                            f"{', '.join(known) or 'none'}" + did_you_mean(target, known), Location(field="rulebook"))
-    if not base.is_dir():
-        return []
-    if target is None:  # every rulebook's cases, then the comparison files (one ledger, every rulebook)
-        return golden_files(None, base) + golden_files("compare", base)
-    return golden_files(target, base)
-
-
-def _looks_like_path(text: str) -> bool:
-    import os
-
-    return os.sep in text or "/" in text
-
-
 def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
     """The deadline of ``kind`` counted from ``start`` (date or YYYY-MM-DD) in a rulebook.
 
@@ -201,7 +134,7 @@ def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
     A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
     the kinds it does.
     """
-    from .errors import DeadlineError
+    from engine.errors import DeadlineError
 
     rulebook = _rulebook_of(None, id_or_path)
     if not isinstance(kind, str):
@@ -221,7 +154,7 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None
 
     See :mod:`engine.evaluate.institution` and ``schemas/institution-case.schema.json``.
     """
-    from .evaluate.institution import evaluate_institution as _evaluate
+    from engine.evaluate.institution import evaluate_institution as _evaluate
 
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
@@ -231,7 +164,7 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None
 
 def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
     """Evaluate the institution case file at ``path`` (YAML or JSON); errors point into that file."""
-    from .evaluate.institution import evaluate_institution as _evaluate
+    from engine.evaluate.institution import evaluate_institution as _evaluate
 
     document, compiled = _read_case_file(
         path, rulebook, "an institution case must be a mapping with rulebook, as_of, institution and staff")

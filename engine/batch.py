@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from .errors import YibaoError
+from engine.errors import YibaoError
 
 try:  # orjson is 3-5x faster at both ends; the json module gives the same data
     import orjson as _orjson
@@ -105,7 +105,7 @@ def read_csv(path: str) -> Iterator[Tuple[int, Any]]:
                              _location(path, 1)) from None
         unknown = [name for name in header if name not in CSV_COLUMNS and not name.startswith("param.")]
         if unknown:
-            from .errors import did_you_mean
+            from engine.errors import did_you_mean
 
             raise YibaoError(f"unknown CSV column '{unknown[0]}'; expected {', '.join(CSV_COLUMNS)} or param.<name>"
                              + did_you_mean(unknown[0], CSV_COLUMNS), _location(path, 1))
@@ -128,7 +128,7 @@ def read_csv(path: str) -> Iterator[Tuple[int, Any]]:
 
 
 def _location(path: str, line: int):
-    from .errors import Location
+    from engine.errors import Location
 
     return Location(path, line)
 
@@ -222,7 +222,7 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
     With ``spool`` (a file path), the result lines are written there instead of being sent back:
     a local run then moves gigabytes file to file inside the kernel instead of through pipes.
     """
-    from .api import load_rulebook
+    from engine.api import load_rulebook
 
     rulebook = load_rulebook(rulebook_id)  # cached per process: compiled once per worker
     trace = "trace" not in omit
@@ -347,8 +347,8 @@ def _dumps_sorted(data: Any) -> bytes:
 def _worker_init(rulebook_id: str) -> None:
     """Pool initializer: ignore Ctrl-C (the parent stops the pool) and compile the rulebook once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from .api import load_rulebook
-    from .rulebook import registry
+    from engine.api import load_rulebook
+    from engine.rulebook import registry
 
     load_rulebook(rulebook_id)
     registry.freeze()  # one rulebook set for the whole run, and no folder checks per case
@@ -505,8 +505,8 @@ class _DaskRunner:
 def _worker_prepare(rulebook_id: str, client_pid: int) -> str:
     """On each Dask worker: compile the rulebook once and, in a worker process of its own, freeze
     the registry (as the local pool does; never in the client's own process)."""
-    from .api import load_rulebook
-    from .rulebook import registry
+    from engine.api import load_rulebook
+    from engine.rulebook import registry
 
     rulebook = load_rulebook(rulebook_id)
     if os.getpid() != client_pid:
@@ -524,8 +524,8 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     bar with rate and ETA. Raises :class:`YibaoError` for bad arguments (unknown rulebook, missing
     ledger); bad records never raise, they go to the errors file.
     """
-    from .api import load_rulebook
-    from .errors import Location
+    from engine.api import load_rulebook
+    from engine.errors import Location
 
     import resource
 

@@ -12,8 +12,8 @@ from typing import Any, Callable, List, Optional
 
 import click
 
-from . import api
-from .errors import YibaoError
+from engine import api, officer
+from engine.errors import YibaoError
 
 EXIT_BAD_INPUT = 2
 
@@ -47,7 +47,7 @@ def main() -> None:
 @click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
 def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
     """Evaluate one person's ledger (CASE_FILE, YAML or JSON) and report status and decisions."""
-    from .report import render_evaluation
+    from engine.report import render_evaluation
 
     result = _guard(lambda: api.evaluate_file(case_file, rulebook=rulebook, trace=not no_trace))
     output = _dump(result) if as_json else render_evaluation(result)
@@ -113,7 +113,7 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
     Exit status 0 when every record was good, 3 when some were rejected (see RESULTS.errors.jsonl),
     2 on bad arguments.
     """
-    from .batch import run_batch
+    from engine.batch import run_batch
 
     fields = tuple(dict.fromkeys(([] if trace else ["trace"]) + list(omit)))
     summary = _guard(lambda: run_batch(ledger, results, rulebook_id, workers=workers, chunk_size=chunk_size,
@@ -132,7 +132,7 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 def serve(host: str, port: int, max_body: int, log_level: str) -> None:
     """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/rulebooks, /openapi.json, …"""
     try:
-        from .service import serve as run_service
+        from engine.service import serve as run_service
     except ImportError as error:
         click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -154,11 +154,11 @@ def diff(rulebook_a: str, rulebook_b: str, as_json: bool) -> None:
     differences, 1 differences, 2 bad input (like diff(1)).
     """
     if as_json:
-        data = _guard(lambda: api.diff_rulebooks(rulebook_a, rulebook_b))
+        data = _guard(lambda: officer.diff_rulebooks(rulebook_a, rulebook_b))
         click.echo(_dump(data))
         count = data["count"]
     else:
-        text, count = _guard(lambda: api.diff_report(rulebook_a, rulebook_b))
+        text, count = _guard(lambda: officer.diff_report(rulebook_a, rulebook_b))
         click.echo(text)
     sys.exit(1 if count else 0)
 
@@ -169,10 +169,10 @@ def diff(rulebook_a: str, rulebook_b: str, as_json: bool) -> None:
 @click.option("--rulebook", "rulebooks", multiple=True, help="only these rulebooks (repeatable; default: all)")
 def docs(out: Optional[str], rulebooks: List[str]) -> None:
     """Generate the documentation pages from the rulebooks (then: mkdocs build --strict)."""
-    from .docsgen import ROOT
+    from engine.officer.docsgen import ROOT
 
     target = out or str(ROOT / "docs")
-    written = _guard(lambda: api.generate_docs(target, list(rulebooks) or None))
+    written = _guard(lambda: officer.generate_docs(target, list(rulebooks) or None))
     click.echo(f"wrote {len(written)} files under {target}")
 
 
@@ -187,10 +187,10 @@ def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: boo
     Each failure prints the case, the field in words, expected vs actual and the trace; the last
     line is 'N passed, N failed'. Exit status 1 when a case fails, 2 on bad input.
     """
-    from .golden import run_golden
-    from .testreport import report, summary
+    from engine.officer.golden import run_golden
+    from engine.officer.golden_report import report, summary
 
-    files = _guard(lambda: api.golden_cases(rulebook, golden_root))
+    files = _guard(lambda: officer.golden_cases(rulebook, golden_root))
     if not files:
         click.echo(f"no golden cases found{' for ' + rulebook if rulebook else ''}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -216,7 +216,7 @@ def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
     """Write a case skeleton for RULEBOOK to fill in, listing its situations, roles and repair ways."""
     import os
 
-    text = _guard(lambda: api.case_skeleton(rulebook, case_only=case_only))
+    text = _guard(lambda: officer.case_skeleton(rulebook, case_only=case_only))
     if output is None:
         click.echo(text, nl=False)
         return
@@ -256,7 +256,7 @@ def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) ->
 @click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
 def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
     """Evaluate one institution's staff in one year (CASE_FILE) against the rulebook's institution rules."""
-    from .report import render_institution_text
+    from engine.report import render_institution_text
 
     result = _guard(lambda: api.evaluate_institution_file(case_file, rulebook=rulebook, trace=not no_trace))
     click.echo(_dump(result) if as_json else render_institution_text(result))
@@ -268,7 +268,7 @@ def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace
 @click.option("--rulebook", default=None, help="attribute with this rulebook id or file instead of the case's own")
 def attribute(case_file: str, as_json: bool, rulebook: Optional[str]) -> None:
     """Who bears which responsibility for one finding (CASE_FILE: violation, involved, org)."""
-    from .report import render_attribution
+    from engine.report import render_attribution
 
     result = _guard(lambda: api.attribute_file(case_file, rulebook=rulebook))
     click.echo(_dump(result) if as_json else render_attribution(result))

@@ -29,10 +29,10 @@ from typing import Any, Dict, List, Mapping, Optional
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from . import api
-from .errors import Location, NotSupported, RulebookNotFound, YibaoError
-from .rulebook.model import Rulebook
-from .rulebook.schema import load_schema, schema_dir
+from engine import api
+from engine.errors import Location, NotSupported, RulebookNotFound, YibaoError
+from engine.rulebook.model import Rulebook
+from engine.base.schemas import load_schema, schema_dir
 
 #: Default largest request body (bytes). One person's ledger is a few kilobytes.
 DEFAULT_MAX_BODY = 1 << 20
@@ -169,7 +169,7 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
         if not isinstance(value, str) or not value:
             raise api.CaseError(f"rulebook must be an id such as 'inner-mongolia', got {value!r}",
                                 Location(REQUEST, field="rulebook"))
-        from .errors import did_you_mean
+        from engine.errors import did_you_mean
 
         raise RulebookNotFound(f"unknown rulebook '{value}'; available: {', '.join(compiled)}"
                                + did_you_mean(value, compiled), Location(None if in_path else REQUEST, field="rulebook"))
@@ -208,7 +208,7 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
             return call(data, None)
         except YibaoError:
             try:
-                from .rulebook.yamlpos import load_yaml
+                from engine.base.documents import load_yaml
 
                 document = load_yaml(text, REQUEST)
                 positions = {key[len(path_prefix):]: mark for key, mark in document.positions.items()
@@ -348,7 +348,7 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
 
 
 def _version() -> str:
-    from . import __version__
+    from engine import __version__
 
     return __version__
 
@@ -358,7 +358,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, max_body: int = DEFAULT_
     """Run the service with uvicorn until stopped (Ctrl-C / SIGTERM)."""
     import uvicorn
 
-    from .rulebook import registry
+    from engine.rulebook import registry
 
     app = create_app(max_body=max_body)
     registry.freeze()  # this process serves the rulebooks compiled at start, nothing else

@@ -188,7 +188,7 @@ def test_anything_at_all_raises_only_engine_errors(value):
 @given(st.one_of(junk_cases(), junk))
 def test_the_fast_schema_check_never_accepts_what_jsonschema_refuses(case):
     from engine.evaluate.ledger import _plain
-    from engine.rulebook.schema import _validator, surely_valid
+    from engine.base.schemas import _validator, surely_valid
 
     data = _plain(case)
     if surely_valid("case", data):

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import engine
-from engine.attribution.org import build_org, load_org_file
+from engine.org.graph import build_org, load_org_file
 from engine.dsl.compiler import compile_expression
-from engine.attribution.functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES, ORG_KEY
+from engine.org.functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES, ORG_KEY
 from engine.errors import AttributionError, DslTypeError, OrgError
-from engine.golden import golden_files
-from engine.rulebook.schema import load_schema
-from engine.rulebook.yamlpos import load_yaml
+from engine.officer.golden import golden_files
+from engine.base.schemas import load_schema
+from engine.base.documents import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ORG = ROOT / "tests" / "golden" / "attribution" / "orgs" / "hospital.yaml"
@@ -121,7 +121,7 @@ ATTRIBUTION_GOLDEN = [p for p in golden_files("attribution")
 
 @pytest.mark.parametrize("path", ATTRIBUTION_GOLDEN, ids=[p.stem for p in ATTRIBUTION_GOLDEN])
 def test_golden_attribution_results_follow_the_schema(path):
-    from engine.rulebook.yamlpos import load_yaml_file
+    from engine.base.documents import load_yaml_file
 
     data = load_yaml_file(str(path)).data
     jsonschema.validate(data["case"], load_schema("attribution-case"))

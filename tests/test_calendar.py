@@ -1,4 +1,4 @@
-"""Tests of engine.calendar: holiday data, 调休 days, overrides, month ends, and properties."""
+"""Tests of engine.base.calendar: holiday data, 调休 days, overrides, month ends, and properties."""
 
 from datetime import date, timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.calendar import (
+from engine.base.calendar import (
     Duration,
     WorkCalendar,
     add_days,

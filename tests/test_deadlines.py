@@ -22,7 +22,7 @@ import engine
 from engine import api
 from engine.errors import CalendarError, DeadlineError, SchemaError, YibaoError
 from engine.rulebook.registry import compile_document
-from engine.rulebook.yamlpos import load_yaml
+from engine.base.documents import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -291,7 +291,7 @@ def test_from_date_before_the_rulebook_took_effect(inner_mongolia):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from engine.calendar import RulebookCalendar, WorkCalendar, Duration, subtract_workdays  # noqa: E402
+from engine.base.calendar import RulebookCalendar, WorkCalendar, Duration, subtract_workdays  # noqa: E402
 
 _CAL = WorkCalendar()
 _days = st.dates(min_value=date(2024, 1, 10), max_value=date(2026, 11, 15))  # + 25 workdays stays in 2026 (holiday data)

@@ -19,9 +19,9 @@ from typing import Dict, Optional
 import pytest
 
 import engine
-from engine.docsgen import GENERATED, generate
-from engine.docsgen import compare as compare_mod
-from engine.docsgen import pages
+from engine.officer.docsgen import GENERATED, generate
+from engine.officer.docsgen import compare as compare_mod
+from engine.officer.docsgen import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_RULEBOOKS = ROOT / "tests" / "data" / "rulebooks"
@@ -289,7 +289,7 @@ def test_every_link_between_generated_pages_resolves(site):
 
 def test_deadline_cells_show_the_engines_computation(site):
     """Where a rulebook defines deadlines the engine can compute, the table shows its date for the example day."""
-    from engine.docsgen.compare import DEADLINE_EXAMPLE_FROM
+    from engine.officer.docsgen.compare import DEADLINE_EXAMPLE_FROM
 
     cells = parse(site["site"] / "compare" / "index.html")
     text = (site["site"] / "compare" / "index.html").read_text(encoding="utf-8")

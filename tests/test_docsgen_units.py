@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from hypothesis import given, strategies as st
 
 import engine
-from engine.docsgen import chart, ledgers
-from engine.docsgen.diff import diff_rulebooks
+from engine.officer.docsgen import chart, ledgers
+from engine.officer.docsgen.diff import diff_rulebooks
 
 
 @given(st.sets(st.integers(1, 12), min_size=1, max_size=6), st.integers(0, 12))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.golden import GOLDEN_ROOT, golden_files, run_golden
+from engine.officer.golden import GOLDEN_ROOT, golden_files, run_golden
 
 CASES = golden_files()
 
@@ -35,7 +35,7 @@ def test_there_are_golden_cases_for_the_new_rulebooks():
 
 # -- tests/golden/compare/: one ledger, every rulebook, one test per (file, rulebook) -----------------
 
-from engine.golden import compare_case, compare_rulebooks, run_compare  # noqa: E402
+from engine.officer.golden import compare_case, compare_rulebooks, run_compare  # noqa: E402
 
 COMPARE_FILES = golden_files("compare")
 
@@ -97,7 +97,7 @@ def test_docs_one_case_page_reads_the_comparison_files_with_their_overrides():
     import yaml
 
     from engine.api import load_rulebook
-    from engine.docsgen import compare as docs_compare
+    from engine.officer.docsgen import compare as docs_compare
 
     examples = docs_compare.load_examples([GOLDEN_ROOT / "compare"])
     assert len(examples) == len(COMPARE_FILES)
@@ -117,8 +117,8 @@ def test_comparison_ledgers_follow_the_case_schema():
     import jsonschema
 
     from engine.api import load_rulebook
-    from engine.rulebook.schema import load_schema
-    from engine.rulebook.yamlpos import load_yaml_file
+    from engine.base.schemas import load_schema
+    from engine.base.documents import load_yaml_file
 
     for path, rid in COMPARE_COLUMNS:
         data = load_yaml_file(str(path)).data  # dates as text, as the engine reads them

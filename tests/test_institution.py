@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from engine.golden import institution_golden_files, run_golden
-from engine.rulebook.schema import load_schema
+from engine.officer.golden import institution_golden_files, run_golden
+from engine.base.schemas import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = institution_golden_files()

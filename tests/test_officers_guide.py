@@ -124,7 +124,7 @@ def test_the_guide_examples_work(page, tmp_path):
                 target = shlex.split(line)[1]
                 assert re.search(rf"^{re.escape(target)}:", makefile, re.M), f"{where}: no make target {target}"
         elif kind == "golden":
-            from engine.golden import run_golden
+            from engine.officer.golden import run_golden
 
             folder = tmp_path / "golden" / "inner-mongolia"
             folder.mkdir(parents=True, exist_ok=True)

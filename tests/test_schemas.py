@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 import yaml
 
-from engine.golden import golden_files
-from engine.rulebook.schema import load_schema, schema_dir
+from engine.officer.golden import golden_files
+from engine.base.schemas import load_schema, schema_dir
 
 CASE_FILES = [p for p in golden_files()
               if "expect_error" not in yaml.safe_load(p.read_text(encoding="utf-8"))
@@ -18,7 +18,7 @@ CASE_FILES = [p for p in golden_files()
 
 def _plain_case(path):
     # Load without YAML timestamps, as the engine does: dates are text in the contract.
-    from engine.rulebook.yamlpos import load_yaml_file
+    from engine.base.documents import load_yaml_file
 
     return load_yaml_file(str(path)).data["case"]
 
@@ -41,7 +41,7 @@ def test_golden_case_and_its_result_follow_the_schemas(path):
 
 
 def test_example_case_follows_the_schema():
-    from engine.rulebook.yamlpos import load_yaml_file
+    from engine.base.documents import load_yaml_file
 
     case = load_yaml_file(str(schema_dir().parent / "examples" / "inner-mongolia-case.yaml")).data
     jsonschema.validate(case, load_schema("case"))

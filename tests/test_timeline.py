@@ -174,8 +174,8 @@ def test_appeal_example_follows_the_schemas():
 
     import jsonschema
 
-    from engine.rulebook.schema import load_schema
-    from engine.rulebook.yamlpos import load_yaml_file
+    from engine.base.schemas import load_schema
+    from engine.base.documents import load_yaml_file
 
     case = load_yaml_file(str(Path(__file__).resolve().parent.parent / "examples" / "inner-mongolia-appeal.yaml")).data
     jsonschema.validate(case, load_schema("case"))

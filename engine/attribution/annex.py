@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..dsl.compiler import CompiledExpression, compile_expression
-from ..errors import AttributionError, CaseError, DslError, Location, OrgError, YibaoError, did_you_mean
-from ..rulebook.model import LEVELS, Legal
-from ..rulebook.yamlpos import Mark, PositionedDocument, format_path
-from .functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES, ORG_KEY
-from .org import Org, org_from_case
+from engine.dsl.compiler import CompiledExpression, compile_expression
+from engine.errors import AttributionError, CaseError, DslError, Location, OrgError, YibaoError, did_you_mean
+from engine.rulebook.model import LEVELS, Legal
+from engine.base.documents import Mark, PositionedDocument, format_path
+from engine.org.functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES, ORG_KEY
+from engine.org.graph import Org, org_from_case
 
 LEVEL_LABELS = {"general": "一般责任", "important": "重要责任", "primary": "主要责任"}
 
@@ -354,8 +354,8 @@ def _parameters(rulebook, case: Mapping[str, Any], where: _Where) -> Dict[str, A
 def attribute_case(rulebook, case: Any, *, source: Optional[str] = None,
                    positions: Optional[Dict[Tuple, Mark]] = None) -> Dict[str, Any]:
     """The result of ``yibao attribute``: who bears which responsibility for one finding."""
-    from ..evaluate.ledger import _plain
-    from ..rulebook.schema import _located, _validator
+    from engine.evaluate.ledger import _plain
+    from engine.base.schemas import _located, _validator
 
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})

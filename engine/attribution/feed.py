@@ -23,13 +23,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..errors import AttributionError, CaseError, Location
-from ..evaluate.ledger import _plain
-from ..evaluate.pipeline import evaluate_case
-from ..rulebook.schema import _located, _validator
-from ..rulebook.yamlpos import Mark, PositionedDocument
-from .annex import _parameters, _Where, attribute_finding
-from .org import org_from_case
+from engine.errors import AttributionError, CaseError, Location
+from engine.evaluate.ledger import _plain
+from engine.evaluate.pipeline import evaluate_case
+from engine.base.schemas import _located, _validator
+from engine.base.documents import Mark, PositionedDocument
+from engine.attribution.annex import _parameters, _Where, attribute_finding
+from engine.org.graph import org_from_case
 
 
 def evaluate_with_attribution(rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,

@@ -12,12 +12,12 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional
 
-from ..calendar import Duration, default_calendar
-from ..errors import DslEvaluationError, Location, YibaoError
-from . import ast
-from .functions import FUNCTIONS, Function, InclusiveRange
-from .parser import parse_expression
-from .typecheck import TypeMap, check_types
+from engine.base.calendar import Duration, default_calendar
+from engine.errors import DslEvaluationError, Location, YibaoError
+from engine.dsl import ast
+from engine.dsl.functions import FUNCTIONS, Function, InclusiveRange
+from engine.dsl.parser import parse_expression
+from engine.dsl.typecheck import TypeMap, check_types
 
 
 def _default_shift(day: _dt.date, duration: Duration, sign: int = 1) -> _dt.date:
@@ -137,7 +137,7 @@ def compile_node(text: str, node: ast.Node, names: Mapping[str, str], *,
                  expect: Optional[str] = None,
                  shift: Optional[Callable] = None) -> CompiledExpression:
     """Type-check ``node`` against ``names`` and compile it into a :class:`CompiledExpression`."""
-    from ..errors import DslTypeError
+    from engine.errors import DslTypeError
 
     location = location or Location()
     kind, types = check_types(text, node, names, functions, location)

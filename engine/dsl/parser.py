@@ -13,8 +13,8 @@ from typing import Optional
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from ..errors import DslSyntaxError, Location
-from . import ast
+from engine.errors import DslSyntaxError, Location
+from engine.dsl import ast
 
 DURATION_UNITS = {
     "workday": "workdays", "workdays": "workdays",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Dict, Mapping
 
-from ..errors import DslNameError, DslTypeError, Location, did_you_mean
-from . import ast
-from .functions import LIST_TYPES, Function, accepts
-from .parser import locate
+from engine.errors import DslNameError, DslTypeError, Location, did_you_mean
+from engine.dsl import ast
+from engine.dsl.functions import LIST_TYPES, Function, accepts
+from engine.dsl.parser import locate
 
 TypeMap = Dict[int, str]
 

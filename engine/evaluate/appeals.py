@@ -24,8 +24,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from ..rulebook.model import Rulebook
-from .ledger import AppealEvent, AppealResultEvent, Case, ScoreEvent
+from engine.rulebook.model import Rulebook
+from engine.evaluate.ledger import AppealEvent, AppealResultEvent, Case, ScoreEvent
 
 
 def _iso(value: Optional[_dt.date]) -> Optional[str]:
@@ -132,7 +132,7 @@ def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
 
 def _attach_original_decisions(rulebook: Rulebook, original: Case, plan: AppealPlan) -> None:
     """The decisions as first made (without the amendments), for the appeal records."""
-    from .pipeline import _Evaluation
+    from engine.evaluate.pipeline import _Evaluation
 
     run = _Evaluation(rulebook, original, trace=False)
     run.appeal_plan = AppealPlan(records=plan.records)

@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, List
 
-from ..errors import CalendarError, DeadlineError, Location, did_you_mean
-from ..rulebook.model import DeadlineResult, Rulebook
+from engine.errors import CalendarError, DeadlineError, Location, did_you_mean
+from engine.rulebook.model import DeadlineResult, Rulebook
 
 #: The deadline kinds of the shared vocabulary (GLOSSARY.md), in its order.
 KINDS = ("appeal", "verification", "restoration", "restoration_request", "notice", "delivery",

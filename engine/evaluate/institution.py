@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..errors import CaseError, Location, did_you_mean
-from ..rulebook.model import INSTITUTION_ACTIONS, Rulebook
-from ..rulebook.schema import _located, _validator
-from ..rulebook.yamlpos import Mark, PositionedDocument, format_path
-from .ledger import _plain
+from engine.errors import CaseError, Location, did_you_mean
+from engine.rulebook.model import INSTITUTION_ACTIONS, Rulebook
+from engine.base.schemas import _located, _validator
+from engine.base.documents import Mark, PositionedDocument, format_path
+from engine.evaluate.ledger import _plain
 
 _STATE_RANK = {"normal": 0, "suspended": 1, "terminated": 2}
 

@@ -13,11 +13,11 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..errors import CaseError, Location, did_you_mean
-from ..rulebook.model import LEVELS, RepairWay, Rulebook, Situation
-from ..rulebook.schema import _located, _validator  # one schema machinery for rulebooks and cases
-from ..rulebook.schema import surely_valid
-from ..rulebook.yamlpos import Mark, PositionedDocument, format_path
+from engine.errors import CaseError, Location, did_you_mean
+from engine.rulebook.model import LEVELS, RepairWay, Rulebook, Situation
+from engine.base.schemas import _located, _validator  # one schema machinery for rulebooks and cases
+from engine.base.schemas import surely_valid
+from engine.base.documents import Mark, PositionedDocument, format_path
 
 
 @dataclass(slots=True)

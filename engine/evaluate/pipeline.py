@@ -14,10 +14,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..calendar import add_months, add_years
-from ..rulebook.model import Consequence, Rulebook
-from ..errors import CaseError
-from .ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, InstitutionEvent, ObligationEvent,
+from engine.base.calendar import add_months, add_years
+from engine.rulebook.model import Consequence, Rulebook
+from engine.errors import CaseError
+from engine.evaluate.ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, InstitutionEvent, ObligationEvent,
                      RepairEvent, RestorationEvent, ScoreEvent, read_case)
 
 _ONE_DAY = _dt.timedelta(days=1)
@@ -776,7 +776,7 @@ class _RuleView:
 
 def _versions(rulebook: Rulebook) -> Optional[List[Rulebook]]:
     """Every version of ``rulebook``'s id when it has several files (effective periods), else None."""
-    from ..rulebook import registry
+    from engine.rulebook import registry
 
     files = registry.version_files(rulebook.id)
     if len(files) < 2:
@@ -794,7 +794,7 @@ def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Option
     When the rulebook id has several versions (``<id>.yaml``, ``<id>@<label>.yaml``), each event is
     judged by the version in force on its date. ``event_indices``: see :func:`engine.evaluate.ledger.read_case`.
     """
-    from .appeals import plan_appeals
+    from engine.evaluate.appeals import plan_appeals
 
     typed = read_case(rulebook, case, source=source, positions=positions, versions=_versions(rulebook),
                       event_indices=event_indices)
@@ -813,7 +813,7 @@ def can_settle_case(rulebook: Rulebook, case: Mapping[str, Any], day: Any, emerg
     applies. The claim is judged like any claim: the status on that date, then the rulebook's
     settlement rules.
     """
-    from ..errors import CaseError, Location, NotSupported
+    from engine.errors import CaseError, Location, NotSupported
 
     if isinstance(day, (_dt.date, _dt.datetime)):
         day = day.isoformat()[:10]

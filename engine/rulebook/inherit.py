@@ -30,8 +30,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import networkx as nx
 
-from ..errors import Location, RulebookError, did_you_mean
-from .yamlpos import Mark, Path, PositionedDocument, format_path
+from engine.errors import Location, RulebookError, did_you_mean
+from engine.base.documents import Mark, Path, PositionedDocument, format_path
 
 #: Keys that identify the items of a list of rules, in order of preference.
 ID_KEYS: Tuple[str, ...] = ("id", "code", "tier")

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..calendar import RulebookCalendar, WorkCalendar
-from ..errors import CalendarError, DslError, Location, RulebookError, YibaoError, did_you_mean
-from ..dsl.compiler import CompiledExpression, compile_expression
-from ..dsl.functions import FUNCTIONS
-from .yamlpos import PositionedDocument
+from engine.base.calendar import RulebookCalendar, WorkCalendar
+from engine.errors import CalendarError, DslError, Location, RulebookError, YibaoError, did_you_mean
+from engine.dsl.compiler import CompiledExpression, compile_expression
+from engine.dsl.functions import FUNCTIONS
+from engine.base.documents import PositionedDocument
 
 LEVELS = ("general", "important", "primary")
 ACTIONS = ("none", "warn", "suspend", "terminate")
@@ -371,12 +371,12 @@ class Rulebook:
     def evaluate(self, case: Mapping[str, Any], *, source: Optional[str] = None, positions=None,
                  trace: bool = True) -> Dict[str, Any]:
         """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``."""
-        from ..evaluate.pipeline import evaluate_case
+        from engine.evaluate.pipeline import evaluate_case
 
         if isinstance(case, Mapping) and _uses_attribution(case):
             # Score events with `attribution:` (and the case's organisation): attribute, then score
             # every assigned person (engine/attribution/feed.py; docs/contract.md).
-            from ..attribution.feed import evaluate_with_attribution
+            from engine.attribution.feed import evaluate_with_attribution
 
             return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace)
         return evaluate_case(self, case, source=source, positions=positions, trace=trace)
@@ -387,7 +387,7 @@ class Rulebook:
         Returns ``{person, date, emergency, settled, state, article, rule, reason}``: the status on
         that date (from evaluating the case) judged by the rulebook's settlement rules.
         """
-        from ..evaluate.pipeline import can_settle_case
+        from engine.evaluate.pipeline import can_settle_case
 
         return can_settle_case(self, case, date, emergency)
 
@@ -398,7 +398,7 @@ class Rulebook:
         for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
         without holiday data.
         """
-        from ..evaluate.deadlines import compute_deadline
+        from engine.evaluate.deadlines import compute_deadline
 
         return compute_deadline(self, kind, start)
 
@@ -406,7 +406,7 @@ class Rulebook:
                   positions=None) -> Dict[str, Any]:
         """Who bears which responsibility for one finding (the annex rules over the organisation);
         returns the JSON-ready result of ``yibao attribute --json``."""
-        from ..attribution.annex import attribute_case
+        from engine.attribution.annex import attribute_case
 
         return attribute_case(self, case, source=source, positions=positions)
 
@@ -734,7 +734,7 @@ class _Builder:
         """The ``attribution:`` section, compiled by the attribution layer (None where absent)."""
         if not self.data.get("attribution"):
             return None
-        from ..attribution.annex import build_attribution
+        from engine.attribution.annex import build_attribution
 
         return build_attribution(self)
 

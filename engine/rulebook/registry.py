@@ -15,11 +15,11 @@ import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from ..errors import Location, RulebookError, RulebookNotFound, did_you_mean
-from . import inherit
-from .model import Rulebook, build_rulebook
-from .schema import validate
-from .yamlpos import PositionedDocument, load_yaml_file
+from engine.errors import Location, RulebookError, RulebookNotFound, did_you_mean
+from engine.rulebook import inherit
+from engine.rulebook.model import Rulebook, build_rulebook
+from engine.base.schemas import validate
+from engine.base.documents import PositionedDocument, load_yaml_file
 
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()

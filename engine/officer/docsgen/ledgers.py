@@ -17,9 +17,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-from ..errors import YibaoError
-from ..evaluate.ledger import allowed_points
-from ..rulebook.model import LEVELS, Rulebook
+from engine.errors import YibaoError
+from engine.evaluate.ledger import allowed_points
+from engine.rulebook.model import LEVELS, Rulebook
 
 #: Point totals the comparison pages cover (the 1-12 scale of 医保发〔2024〕23号, and 0).
 POINTS = tuple(range(0, 13))

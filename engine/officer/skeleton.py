@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import List, Mapping
 
-from .docsgen.html import LEVEL_ZH, ROLE_ZH, WAY_ZH
-from .docsgen.ledgers import base_date
-from .docsgen.rawdata import raw_of
-from .rulebook.model import Rulebook
+from engine.officer.docsgen.html import LEVEL_ZH, ROLE_ZH, WAY_ZH
+from engine.officer.docsgen.ledgers import base_date
+from engine.rulebook.model import Rulebook
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -55,7 +54,7 @@ def catalogue(rb: Rulebook) -> List[str]:
         for name, p in rb.parameters.items():
             others = [str(a) for a in p.allowed if a != p.value]
             lines.append(f"#     {name}: {p.value}" + (f"  (or {', '.join(others)})" if others else ""))
-    obligations = raw_of(rb).get("obligations") or {}
+    obligations = rb.raw.get("obligations") or {}
     if obligations:
         lines.append("# 应履行义务 Obligations — {kind: obligation, date: …, obligation: ID, passed: false}:")
         for key, body in obligations.items():

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Tuple
 
-from ..dsl.functions import FUNCTIONS
-from ..rulebook import model
-from ..rulebook.schema import load_schema
-from .html import esc
+from engine.dsl.functions import FUNCTIONS
+from engine.rulebook import model
+from engine.base.schemas import load_schema
+from engine.officer.docsgen.html import esc
 
 #: Meanings of the names conditions read (the engine's own comments, in words).
 NAME_NOTES = {

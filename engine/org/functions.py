@@ -12,9 +12,9 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping, Tuple
 
-from ..dsl.functions import Function, library_with
-from ..errors import OrgError
-from .org import KIND_LABELS, Org
+from engine.dsl.functions import Function, library_with
+from engine.errors import OrgError
+from engine.org.graph import KIND_LABELS, Org
 
 #: The environment key holding the :class:`Org` (not a DSL name: rules cannot read it directly).
 ORG_KEY = "__org__"

@@ -18,10 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from .. import api
-from ..rulebook.model import Rulebook
+from engine import api
+from engine.rulebook.model import Rulebook
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 #: Folders searched for "one case, every province" example ledgers.
 EXAMPLE_DIRS = (ROOT / "docs" / "examples", ROOT / "tests" / "golden" / "compare")
 #: Sub-folders of the docs folder that :func:`generate` owns and rewrites.
@@ -41,7 +41,7 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
     Returns the files written. Old generated pages under ``out/rulebooks`` and ``out/compare`` are
     removed first, so a rulebook that is gone leaves no stale page.
     """
-    from . import compare, pages, reference
+    from engine.officer.docsgen import compare, pages, reference
 
     out = Path(out)
     ids = list(rulebook_ids) if rulebook_ids is not None else api.list_rulebooks()

@@ -1,6 +1,6 @@
 """``yibao test``: golden cases run for officers, failures explained in plain words.
 
-Reuses :func:`engine.golden.run_golden` (the same judge as the test suite) and turns each
+Reuses :func:`engine.officer.golden.run_golden` (the same judge as the test suite) and turns each
 mismatch into a sentence: which case, which field in words (第几次记分的处理、状态…), what the
 case expected, what the engine decided, and then the trace of rules that fired with their articles.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Tuple
 
-from .golden import GoldenOutcome, Mismatch
+from engine.officer.golden import GoldenOutcome, Mismatch
 
 #: Field names of the result, in words (Chinese and English).
 WORDS = {

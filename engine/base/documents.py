@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, Optional, Tuple, Union
 
 import yaml
 
-from ..errors import Location, SchemaError
+from engine.errors import Location, SchemaError
 
 Path = Tuple[Union[str, int], ...]
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional
 
-from ..rulebook.model import Rulebook
-from . import ledgers
-from .rawdata import raw_of
-from .html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
+from engine.rulebook.model import Rulebook
+from engine.officer.docsgen import ledgers
+from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
 
 #: Top-level sections rendered by a dedicated function, in page order.
 KNOWN = ("id", "title", "jurisdiction", "document", "issuers", "published", "effective", "completeness",
@@ -36,7 +35,7 @@ def section_title(key: str) -> str:
     """A heading for a top-level section: ours, else the schema's bilingual title (``English / 中文``), else the key."""
     if key in SECTION_TITLES:
         return SECTION_TITLES[key]
-    from ..rulebook.schema import load_schema
+    from engine.base.schemas import load_schema
 
     title = ((load_schema("rulebook").get("properties") or {}).get(key) or {}).get("title")
     if title and " / " in title:
@@ -50,7 +49,7 @@ def _legal(node: Mapping[str, Any]) -> str:
 
 
 def metadata(rb: Rulebook) -> List[str]:
-    raw = raw_of(rb)
+    raw = rb.raw
     effective = raw.get("effective") or {}
     rows = [
         ("规则集 Rulebook id", code(rb.id)),
@@ -81,13 +80,13 @@ def metadata(rb: Rulebook) -> List[str]:
 
 
 def scope(rb: Rulebook) -> List[str]:
-    node = raw_of(rb).get("scope") or {}
+    node = rb.raw.get("scope") or {}
     roles = "<br>".join(f"{code(r)} {esc(ROLE_ZH.get(r, ''))}" for r in node.get("roles") or ())
     return ["## 适用人员 Scope", "", beside([("roles", _legal(node), roles)]), ""]
 
 
 def parameters(rb: Rulebook) -> List[str]:
-    params = raw_of(rb).get("parameters") or {}
+    params = rb.raw.get("parameters") or {}
     if not params:
         return []
     rows = []
@@ -105,7 +104,7 @@ def parameters(rb: Rulebook) -> List[str]:
 
 
 def responsibility(rb: Rulebook) -> List[str]:
-    node = raw_of(rb).get("responsibility")
+    node = rb.raw.get("responsibility")
     if not node:
         return []
     rows = [(f"{code(level)} {esc(LEVEL_ZH.get(level, ''))}", law(None, body.get("text")), esc(body.get("label")))
@@ -126,7 +125,7 @@ def _points(points: Any) -> str:
 
 
 def scoring(rb: Rulebook) -> List[str]:
-    node = raw_of(rb).get("scoring")
+    node = rb.raw.get("scoring")
     if not node:
         return []
     out = ["## 记分 Scoring", ""]
@@ -164,7 +163,7 @@ def scoring(rb: Rulebook) -> List[str]:
 
 
 def consequences(rb: Rulebook) -> List[str]:
-    node = raw_of(rb).get("consequences")
+    node = rb.raw.get("consequences")
     if not node:
         return []
     rows = [(code(rule["id"]), _legal(rule), fields(rule, skip=("id", "article", "text", "interpretation", "source")))
@@ -193,7 +192,7 @@ def _rules(outcome: ledgers.Outcome) -> str:
 
 
 def repair(rb: Rulebook) -> List[str]:
-    node = raw_of(rb).get("repair")
+    node = rb.raw.get("repair")
     if not node:
         return []
     out = ["## 记分修复 Repair", "", beside([("repair", _legal(node), fields(node, skip=("article", "text", "interpretation", "ways", "refuse", "shorten_term")))]), ""]
@@ -209,14 +208,14 @@ def repair(rb: Rulebook) -> List[str]:
 
 
 def restoration(rb: Rulebook) -> List[str]:
-    node = raw_of(rb).get("restoration")
+    node = rb.raw.get("restoration")
     if not node:
         return []
     return ["## 资格恢复 Restoration", "", beside([("restoration", _legal(node), fields(node))]), ""]
 
 
 def settlement(rb: Rulebook) -> List[str]:
-    rules = raw_of(rb).get("settlement")
+    rules = rb.raw.get("settlement")
     if not rules:
         return []
     rows = [(code(r["id"]), _legal(r), fields(r, skip=("id", "article", "text", "interpretation"))) for r in rules]
@@ -295,9 +294,9 @@ def rulebook_page(rb: Rulebook) -> str:
     out += scoring(rb)
     out += consequences(rb)
     out += repair(rb)
-    for key in raw_of(rb):
+    for key in rb.raw:
         if key not in KNOWN:
-            out += generic(key, raw_of(rb)[key])
+            out += generic(key, rb.raw[key])
     out += restoration(rb)
     out += settlement(rb)
     out += ["---", "", f"Generated from `{esc(rb.source)}` by `yibao docs`; do not edit this page — edit the rulebook. "
@@ -309,7 +308,7 @@ def index_page(rulebooks: List[Rulebook]) -> str:
     rows = []
     for rb in rulebooks:
         until = rb.effective_until.isoformat() if rb.effective_until else "—"
-        rows.append((f'<a href="{esc(rb.id)}.html">{esc(raw_of(rb).get("jurisdiction") or rb.id)}</a>', code(rb.id),
+        rows.append((f'<a href="{esc(rb.id)}.html">{esc(rb.raw.get("jurisdiction") or rb.id)}</a>', code(rb.id),
                      esc(rb.document), esc(rb.effective_from.isoformat()), esc(until), esc(rb.completeness),
                      str(len(rb.situations)), str(len(rb.consequences))))
     return "\n".join(["# 规则集 Rulebooks", "",

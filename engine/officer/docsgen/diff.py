@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
-from ..rulebook.model import Rulebook
-from . import ledgers
-from .rawdata import raw_of
-from .html import compact
+from engine.rulebook.model import Rulebook
+from engine.officer.docsgen import ledgers
+from engine.officer.docsgen.html import compact
 
 #: (section, path in the raw rulebook) in report order; ``consequences`` and ``situations`` are special.
 METADATA = ("id", "title", "jurisdiction", "document", "issuers", "published", "effective", "completeness",
@@ -99,7 +98,7 @@ def deep(section: str, path: str, a: Any, b: Any, out: List[Change]) -> None:
 
 def _situations(rb: Rulebook) -> Dict[str, Dict[str, Any]]:
     result = {}
-    for tier in (raw_of(rb).get("scoring") or {}).get("tiers") or ():
+    for tier in (rb.raw.get("scoring") or {}).get("tiers") or ():
         for situation in tier.get("situations") or ():
             result[str(situation["code"])] = {"tier": tier["tier"], **situation}
     return result
@@ -107,13 +106,13 @@ def _situations(rb: Rulebook) -> Dict[str, Dict[str, Any]]:
 
 def _tiers(rb: Rulebook) -> Dict[str, Dict[str, Any]]:
     return {str(t["tier"]): {k: v for k, v in t.items() if k != "situations"}
-            for t in (raw_of(rb).get("scoring") or {}).get("tiers") or ()}
+            for t in (rb.raw.get("scoring") or {}).get("tiers") or ()}
 
 
 def diff_rulebooks(a: Rulebook, b: Rulebook, *, outcomes: bool = True) -> List[Change]:
     """Every difference from rulebook ``a`` to rulebook ``b``, section by section."""
     out: List[Change] = []
-    ra, rb_ = raw_of(a), raw_of(b)
+    ra, rb_ = a.raw, b.raw
     for key in METADATA:
         deep("metadata", key, ra.get(key), rb_.get(key), out) if (key in ra or key in rb_) else None
     scope_a, scope_b = ra.get("scope") or {}, rb_.get("scope") or {}
@@ -170,7 +169,7 @@ SECTION_TITLES = {
 
 
 def _section_title(key: str) -> str:
-    from .pages import section_title
+    from engine.officer.docsgen.pages import section_title
 
     return section_title(key)
 

@@ -27,8 +27,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import networkx as nx
 
-from ..errors import Location, OrgError, did_you_mean
-from ..rulebook.yamlpos import Mark, PositionedDocument, format_path, load_yaml_file
+from engine.errors import Location, OrgError, did_you_mean
+from engine.base.documents import Mark, PositionedDocument, format_path, load_yaml_file
 
 #: Unit kinds, with the Chinese label used in messages.
 KIND_LABELS: Mapping[str, str] = {
@@ -313,7 +313,7 @@ def build_org(data: Any, document: PositionedDocument, prefix: Sequence = ()) ->
     ``document`` holds the positions of ``data``; ``prefix`` is the path of ``data`` inside that
     document (``("org",)`` for an organisation written inline in a case).
     """
-    from ..rulebook.schema import _located, _validator
+    from engine.base.schemas import _located, _validator
 
     prefix = tuple(prefix)
     if not isinstance(data, Mapping):

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from .errors import YibaoError
-from .rulebook.yamlpos import PositionedDocument, load_yaml_file
+from engine.errors import YibaoError
+from engine.base.documents import PositionedDocument, load_yaml_file
 
-GOLDEN_ROOT = Path(__file__).resolve().parent.parent / "tests" / "golden"
+GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "golden"
 
 
 @dataclass
@@ -97,7 +97,7 @@ def compare(expected: Any, actual: Any, path: str, out: List[Mismatch]) -> None:
 
 def run_golden(path: Path) -> GoldenOutcome:
     """Evaluate one golden file and compare (a comparison file: every rulebook it names, one outcome)."""
-    from .api import load_rulebook
+    from engine.api import load_rulebook
 
     document = load_yaml_file(str(path))
     data = document.data
@@ -109,7 +109,7 @@ def run_golden(path: Path) -> GoldenOutcome:
     try:
         rulebook = load_rulebook(case.get("rulebook") or path.parent.name)
         if "staff" in case:  # an institution case (engine/evaluate/institution.py)
-            from .evaluate.institution import evaluate_institution
+            from engine.evaluate.institution import evaluate_institution
 
             outcome.result = evaluate_institution(rulebook, case, source=str(path), positions=positions)
         elif data.get("kind", "evaluate") == "attribution":
@@ -196,7 +196,7 @@ def run_compare(path: Path, rulebook_id: str) -> GoldenOutcome:
 
     A rulebook listed under ``not_applicable`` (with the reason) passes without evaluation.
     """
-    from .api import load_rulebook
+    from engine.api import load_rulebook
 
     document = load_yaml_file(str(path))
     data = document.data

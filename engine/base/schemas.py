@@ -16,8 +16,8 @@ from typing import Any, List
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from ..errors import SchemaError, did_you_mean
-from .yamlpos import PositionedDocument, format_path
+from engine.errors import SchemaError, did_you_mean
+from engine.base.documents import PositionedDocument, format_path
 
 _HERE = Path(__file__).resolve().parent
 

@@ -1,7 +1,7 @@
 """Comparison pages: one table per topic, one column per jurisdiction, and "one case, every province".
 
 Every cell that states a legal outcome comes from the engine evaluating a ledger
-(:mod:`engine.docsgen.ledgers`); cells that describe a rule (repair ways, scope, deadlines) come
+(:mod:`engine.officer.docsgen.ledgers`); cells that describe a rule (repair ways, scope, deadlines) come
 from the rulebook's own data. Rows where the jurisdictions differ are marked ``differs`` (≠).
 """
 
@@ -14,12 +14,11 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
-from ..errors import YibaoError
-from ..rulebook.model import Rulebook
-from . import ledgers
-from .rawdata import raw_of
-from .chart import line_chart
-from .html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc
+from engine.errors import YibaoError
+from engine.rulebook.model import Rulebook
+from engine.officer.docsgen import ledgers
+from engine.officer.docsgen.chart import line_chart
+from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc
 
 ROLES = tuple(ROLE_ZH)
 #: The day deadlines are counted from in the comparison: the Friday before 国庆 2025, so the examples
@@ -30,7 +29,7 @@ Cell = Tuple[str, str]  # (html, comparable text)
 
 
 def columns(rulebooks: Sequence[Rulebook]) -> List[Tuple[str, str]]:
-    return [(rb.id, f'<a href="../rulebooks/{esc(rb.id)}.html">{esc(raw_of(rb).get("jurisdiction") or rb.id)}</a><br>{code(rb.id)}')
+    return [(rb.id, f'<a href="../rulebooks/{esc(rb.id)}.html">{esc(rb.raw.get("jurisdiction") or rb.id)}</a><br>{code(rb.id)}')
             for rb in rulebooks]
 
 
@@ -102,14 +101,14 @@ class Comparison:
     def repair(self) -> str:
         ways: List[str] = []
         for rb in self.rulebooks:
-            for way in (raw_of(rb).get("repair") or {}).get("ways") or {}:
+            for way in (rb.raw.get("repair") or {}).get("ways") or {}:
                 if way not in ways:
                     ways.append(way)
         rows = []
         for way in ways:
             cells = {}
             for rb in self.rulebooks:
-                body = ((raw_of(rb).get("repair") or {}).get("ways") or {}).get(way)
+                body = ((rb.raw.get("repair") or {}).get("ways") or {}).get(way)
                 if body is None:
                     cells[rb.id] = ("—", "—")
                     continue
@@ -127,7 +126,7 @@ class Comparison:
             rows.append((f"way-{way}", f"{code(way)}<br>{esc(WAY_ZH.get(way, ''))}", cells))
 
         def section(rb: Rulebook, render) -> Cell:
-            node = raw_of(rb).get("repair") or {}
+            node = rb.raw.get("repair") or {}
             return render(node) if node else ("不设修复 no repair", "no repair")
 
         def total(node) -> Cell:
@@ -156,7 +155,7 @@ class Comparison:
         items: Dict[str, Dict[str, Mapping[str, Any]]] = {}
         order: List[str] = []
         for rb in self.rulebooks:
-            node = raw_of(rb).get("deadlines")
+            node = rb.raw.get("deadlines")
             entries: List[Tuple[str, Any]] = []
             if isinstance(node, Mapping):
                 entries = [(str(k), v) for k, v in node.items()]
@@ -241,7 +240,7 @@ class Comparison:
             return key, label, cells
 
         rows = [row("document", "文号 document", lambda rb: rb.document),
-                row("published", "印发 published", lambda rb: str(raw_of(rb).get("published") or "")),
+                row("published", "印发 published", lambda rb: str(rb.raw.get("published") or "")),
                 row("from", "施行 from", lambda rb: rb.effective_from.isoformat()),
                 row("until", "至 until", lambda rb: rb.effective_until.isoformat() if rb.effective_until else "未定 open"),
                 row("completeness", "完整性 completeness", lambda rb: rb.completeness + (
@@ -273,14 +272,14 @@ class Comparison:
                 outcome = self.tables[rb.id][kind][n]
                 if outcome.reachable:
                     points[n] = outcome.chart_months()
-            series.append((f"{raw_of(rb).get('jurisdiction') or rb.id} ({rb.id})", points))
+            series.append((f"{rb.raw.get('jurisdiction') or rb.id} ({rb.id})", points))
         title = ("暂停月数与年度累计记分 Suspension months by year points (cumulative)" if kind == "cumulative"
                  else "暂停月数与单次记分 Suspension months by one event's points (single)")
         return line_chart(title, series, x_label="记分 points", y_label="暂停月数 months suspended")
 
     # -- pages ------------------------------------------------------------------------------
     def page(self) -> str:
-        names = "、".join(f"{raw_of(rb).get('jurisdiction') or rb.id}" for rb in self.rulebooks)
+        names = "、".join(f"{rb.raw.get('jurisdiction') or rb.id}" for rb in self.rulebooks)
         out = ["# 各地比较 Provinces side by side", "",
                f"Rulebooks compared 比较的规则集: {names}. Rows marked ≠ differ between jurisdictions. "
                "标 ≠ 的行各地不同。", "",
@@ -348,7 +347,7 @@ def _shift_years(value: str, years: int) -> str:
 def adapt(example: Example, rb: Rulebook) -> Tuple[Dict[str, Any], int]:
     """The example's case for ``rb``: its id, its events' ``by_rulebook`` overrides (``tests/golden/compare/``),
     and its dates moved by whole years into the rulebook's period."""
-    from ..golden import compare_case
+    from engine.officer.golden import compare_case
 
     case = compare_case(example.case, rb.id)  # a copy, with the events' `by_rulebook` fields for this rulebook
     params = case.get("parameters")

@@ -1,14 +1,14 @@
 """A small SVG line chart written by hand: suspension months against year points, one line per province.
 
 No plotting library and no network: the chart is plain SVG text built from the engine's decisions
-(:mod:`engine.docsgen.ledgers`). A termination is drawn on its own band above the months axis.
+(:mod:`engine.officer.docsgen.ledgers`). A termination is drawn on its own band above the months axis.
 """
 
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from .html import esc
+from engine.officer.docsgen.html import esc
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
