@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
-from engine.errors import CaseError, Location, NotSupported, YibaoError
+from engine.errors import CaseError, InvalidRulebook, Location, NotSupported, YibaoError
+from engine.spec.build import build_spec
 from engine.rulebook import registry
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.base.documents import load_yaml_file
 
 
@@ -42,15 +43,13 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
         if error.location.field == "rulebook":  # unknown id: point into the case
-            error.location = document.location(("rulebook",))
+            raise error.relocated(document.location(("rulebook",))) from None
         raise
     return document, compiled
 
 
 def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
-    from engine.errors import YibaoError
-    from engine.rulebook.model import build_rulebook
     from engine.base.schemas import schema_errors
 
     path = registry.resolve(id_or_path)
@@ -68,9 +67,9 @@ def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     if errors:
         return list(errors)
     try:
-        build_rulebook(document)
-    except YibaoError as error:
-        return list(getattr(error, "all_errors", [error]))
+        build_spec(document)
+    except InvalidRulebook as invalid:
+        return list(invalid.errors)
     return []
 
 

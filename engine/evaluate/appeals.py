@@ -24,7 +24,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
-from engine.rulebook.model import Rulebook
+from engine.evaluate.deadlines import compute_deadline
+from engine.spec.rulebook import RulebookSpec
 from engine.evaluate.ledger import AppealEvent, AppealResultEvent, Case, ScoreEvent
 
 
@@ -42,7 +43,7 @@ class AppealPlan:
     revoked: Dict[int, int] = field(default_factory=dict)
 
 
-def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
+def plan_appeals(rulebook: RulebookSpec, case: Case) -> AppealPlan:
     """Judge every appeal's timeliness, apply the results of appeals in time to ``case.events``."""
     plan = AppealPlan()
     appeals = [e for e in case.events if isinstance(e, AppealEvent)]
@@ -70,7 +71,7 @@ def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
                                 "timeliness not checked, the appeal is examined")
             plan.warnings.append(f"appeal events[{appeal.index}]: {record['reason']}")
         else:
-            deadline = rulebook.deadline("appeal", notice).deadline
+            deadline = compute_deadline(rulebook, "appeal", notice).deadline
             record["deadline"] = _iso(deadline)
             if appeal.date > deadline:
                 record["timely"] = record["accepted"] = False
@@ -81,7 +82,7 @@ def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
                 record["reason"] = (f"in time: filed {appeal.date}, deadline {deadline} "
                                     f"(notice received {notice}; {appeal_rule.legal.article})")
         if verification_rule is not None and record["accepted"]:
-            record["verification_due"] = _iso(rulebook.deadline("verification", appeal.date).deadline)
+            record["verification_due"] = _iso(compute_deadline(rulebook, "verification", appeal.date).deadline)
             record["verification_article"] = verification_rule.legal.article
         plan.records[appeal.index] = record
 
@@ -130,7 +131,7 @@ def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
     return plan
 
 
-def _attach_original_decisions(rulebook: Rulebook, original: Case, plan: AppealPlan) -> None:
+def _attach_original_decisions(rulebook: RulebookSpec, original: Case, plan: AppealPlan) -> None:
     """The decisions as first made (without the amendments), for the appeal records."""
     from engine.evaluate.pipeline import _Evaluation
 

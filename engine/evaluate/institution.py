@@ -6,7 +6,7 @@ principal suspended → the pharmacy's agreement may be suspended), 济宁 五(�
 suspended or dissolved → the institution's agreement may be suspended or dissolved) and 六(三)
 (a staff member with a one-time 12 or 3+ other violations → the institution goes on the
 key-monitoring list). The rulebook states them as ``institution_rules`` whose conditions read the
-counts of :data:`engine.rulebook.model.INSTITUTION_NAMES`.
+counts of :data:`engine.spec.names.INSTITUTION`.
 
 An institution case lists the staff. Each member either states their year (``state``, and
 optionally ``suspensions``, ``terminations``, ``single_max``, ``violations``) or gives their own
@@ -16,10 +16,12 @@ ledger (``events``), which is evaluated with the person engine and summarised fo
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.errors import CaseError, Location, did_you_mean
-from engine.rulebook.model import INSTITUTION_ACTIONS, Rulebook
+from engine.evaluate.pipeline import evaluate_case
+from engine.spec.rulebook import RulebookSpec
+from engine.spec.vocabulary import INSTITUTION_ACTIONS
 from engine.base.schemas import _located, _validator
 from engine.base.documents import Mark, PositionedDocument, format_path
 from engine.evaluate.ledger import _plain
@@ -69,8 +71,9 @@ class _Reader:
         return CaseError(message, Location(source, field=format_path(path)))
 
 
-def evaluate_institution(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                         positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True) -> Dict[str, Any]:
+def evaluate_institution(rulebook: RulebookSpec, case: Mapping[str, Any], *, source: Optional[str] = None,
+                         positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True,
+                         versions: Sequence[RulebookSpec] = ()) -> Dict[str, Any]:
     """Evaluate an institution case (its staff in one year) against ``rulebook``'s institution rules."""
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
@@ -120,11 +123,12 @@ def evaluate_institution(rulebook: Rulebook, case: Mapping[str, Any], *, source:
                            "person": {"id": person_id, "role": role},
                            "parameters": data.get("parameters") or {}, "events": member["events"]}
             try:
-                result = rulebook.evaluate(person_case, source=source, positions=sub_positions, trace=False)
+                result = evaluate_case(rulebook, person_case, source=source, positions=sub_positions, trace=False,
+                                       versions=versions)
             except CaseError as error:  # name the staff member in the field path
                 field = error.location.field or ""
-                error.location = error.location.with_field(f"staff[{index}].{field}" if field else f"staff[{index}]")
-                raise
+                raise error.relocated(error.location.with_field(
+                    f"staff[{index}].{field}" if field else f"staff[{index}]")) from None
             facts = summarise_person(result, year)
             facts["from"] = "ledger"
         else:

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from engine.errors import CaseError, Location, did_you_mean
-from engine.rulebook.model import LEVELS, RepairWay, Rulebook, Situation
+from engine.spec.repair import RepairWay
+from engine.spec.status import Obligation
+from engine.spec.rulebook import RulebookSpec
+from engine.spec.scoring import Situation
+from engine.spec.vocabulary import LEVELS
 from engine.base.schemas import _located, _validator  # one schema machinery for rulebooks and cases
 from engine.base.schemas import surely_valid
 from engine.base.documents import Mark, PositionedDocument, format_path
@@ -38,7 +42,7 @@ class ScoreEvent:
     original_points: Optional[int] = None          # its points before the amendment
     months: Optional[int] = None           # the suspension length the case fixes (within the rule's range)
     where: Optional[Location] = None       # where the event is written, for errors found while evaluating
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -50,7 +54,7 @@ class RepairEvent:
     points_claimed: float
     kind: str = "repair"
     inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -59,10 +63,10 @@ class ObligationEvent:
 
     index: int
     date: _dt.date
-    obligation: Any  # engine.rulebook.model.Obligation
+    obligation: Obligation
     passed: bool
     kind: str = "obligation"
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -71,7 +75,7 @@ class ClaimEvent:
     date: _dt.date
     emergency: bool
     kind: str = "claim"
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -81,7 +85,7 @@ class RestorationEvent:
     passed: bool
     kind: str = "restoration"
     applied: Optional[_dt.date] = None    # the day the agency received the application, when known
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -93,7 +97,7 @@ class AppealEvent:
     contests: int
     notice_received: Optional[_dt.date]
     kind: str = "appeal"
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -106,7 +110,7 @@ class AppealResultEvent:
     outcome: str
     amended: Optional[ScoreEvent]
     kind: str = "appeal_result"
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 @dataclass(slots=True)
@@ -120,7 +124,7 @@ class InstitutionEvent:
     until: Optional[_dt.date]
     institution: Optional[str]
     kind: str = "institution_measure"
-    rulebook: Optional[Rulebook] = None    # the rulebook version in force on the event's date
+    rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
 Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, AppealEvent,
@@ -158,7 +162,7 @@ def _plain(value: Any) -> Any:
 
 
 class _Reader:
-    def __init__(self, rulebook: Rulebook, document: PositionedDocument):
+    def __init__(self, rulebook: RulebookSpec, document: PositionedDocument):
         self.rulebook = rulebook
         self.document = document
 
@@ -176,9 +180,9 @@ class _Reader:
             raise self.error(f"'{value}' is not a date; expected YYYY-MM-DD", *path) from None
 
 
-def read_case(rulebook: Rulebook, case: Any, *, source: Optional[str] = None,
+def read_case(rulebook: RulebookSpec, case: Any, *, source: Optional[str] = None,
               positions: Optional[Dict[Tuple, Mark]] = None,
-              versions: Optional[Sequence[Rulebook]] = None,
+              versions: Optional[Sequence[RulebookSpec]] = None,
               event_indices: Optional[Sequence[int]] = None) -> Case:
     """Validate ``case`` against the contract and ``rulebook``; return the typed, sorted case.
 
@@ -351,7 +355,7 @@ def _score(reader: _Reader, index: int, date: _dt.date, body: Mapping[str, Any])
     )
 
 
-def _version_for(reader: _Reader, versions: Sequence[Rulebook], date: _dt.date, index: int) -> Rulebook:
+def _version_for(reader: _Reader, versions: Sequence[RulebookSpec], date: _dt.date, index: int) -> RulebookSpec:
     """The version in force on ``date``; an error naming the dates when none is."""
     for version in versions:
         if version.effective_from <= date and (version.effective_until is None or date <= version.effective_until):
@@ -386,7 +390,7 @@ def _institution_event(reader: _Reader, index: int, date: _dt.date, body: Mappin
     return InstitutionEvent(index, date, measure, bool(body["responsible"]), until, body.get("institution"))
 
 
-def allowed_points(rulebook: Rulebook, situation: Situation, responsibility: Optional[str],
+def allowed_points(rulebook: RulebookSpec, situation: Situation, responsibility: Optional[str],
                    adjustment: Optional[str]) -> Tuple[int, int, int, str]:
     """The default points of a score and the range a case may give: (default, low, high, why)."""
     def level_points(points, tier_range) -> Optional[int]:

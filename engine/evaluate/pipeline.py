@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.base.calendar import add_months, add_years
-from engine.rulebook.model import Consequence, Rulebook
+from engine.spec.rulebook import RulebookSpec
+from engine.spec.scoring import Consequence
 from engine.errors import CaseError
+from engine.evaluate.deadlines import compute_deadline
 from engine.evaluate.ledger import (AppealEvent, AppealResultEvent, Case, ClaimEvent, InstitutionEvent, ObligationEvent,
                      RepairEvent, RestorationEvent, ScoreEvent, read_case)
 
@@ -50,10 +52,10 @@ class _Sanction:
     ban_years: float = 0     # the ban of the termination in force (for repeated_termination=heavier_only)
 
 
-_TEMPLATES: Dict[int, Tuple[Rulebook, List[Tuple[Dict[str, Any], Tuple[str, ...]]]]] = {}
+_TEMPLATES: Dict[int, Tuple[RulebookSpec, List[Tuple[Dict[str, Any], Tuple[str, ...]]]]] = {}
 
 
-def _interpretation_templates(rulebook: Rulebook) -> List[Tuple[Dict[str, Any], Tuple[str, ...]]]:
+def _interpretation_templates(rulebook: RulebookSpec) -> List[Tuple[Dict[str, Any], Tuple[str, ...]]]:
     """The constant part of each result's ``interpretations`` entry, built once per rulebook.
 
     Keyed by id() but holding the rulebook itself, so an id is never reused while cached.
@@ -75,7 +77,7 @@ def _number(value: float) -> float | int:
 
 
 class _Evaluation:
-    def __init__(self, rulebook: Rulebook, case: Case, trace: bool):
+    def __init__(self, rulebook: RulebookSpec, case: Case, trace: bool):
         self.rulebook = rulebook
         self.case = case
         self.tracing = trace
@@ -542,7 +544,7 @@ class _Evaluation:
         record["applied"] = _iso(event.applied)
         request = deadlines.get("restoration_request")
         if request is not None and sanction is not None:
-            earliest = self.rulebook.deadline("restoration_request", sanction.until).deadline
+            earliest = compute_deadline(self.rulebook, "restoration_request", sanction.until).deadline
             record["earliest_application"] = _iso(earliest)
             if request.bound == "earliest" and event.applied < earliest:
                 record["reason"] = (f"application received {event.applied}, before the earliest day {earliest} "
@@ -553,7 +555,7 @@ class _Evaluation:
                 return True
         rule = deadlines.get("restoration")
         if rule is not None:
-            due = self.rulebook.deadline("restoration", event.applied).deadline
+            due = compute_deadline(self.rulebook, "restoration", event.applied).deadline
             record["evaluation_due"] = _iso(due)
             late = event.date > due
             record["evaluation_late"] = late
@@ -774,29 +776,18 @@ class _RuleView:
         self.ban_years = rule.ban_years
 
 
-def _versions(rulebook: Rulebook) -> Optional[List[Rulebook]]:
-    """Every version of ``rulebook``'s id when it has several files (effective periods), else None."""
-    from engine.rulebook import registry
-
-    files = registry.version_files(rulebook.id)
-    if len(files) < 2:
-        return None
-    found = registry.versions(rulebook.id)
-    if not any(version is rulebook or version.source == rulebook.source for version in found):
-        return None  # loaded from elsewhere (a file given by path): it stands alone
-    return found
-
-
-def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                  positions=None, trace: bool = True, event_indices=None) -> Dict[str, Any]:
+def evaluate_case(rulebook: RulebookSpecSpec, case: Mapping[str, Any], *, source: Optional[str] = None,
+                  positions=None, trace: bool = True, event_indices=None,
+                  versions: Sequence[RulebookSpec] = ()) -> Dict[str, Any]:
     """Validate ``case`` and evaluate it against ``rulebook``; the JSON-ready result.
 
-    When the rulebook id has several versions (``<id>.yaml``, ``<id>@<label>.yaml``), each event is
-    judged by the version in force on its date. ``event_indices``: see :func:`engine.evaluate.ledger.read_case`.
+    ``versions``: every version of the rulebook id by effective period, when it has several
+    (``<id>.yaml``, ``<id>@<label>.yaml``): each event is then judged by the version in force on its
+    date. ``event_indices``: see :func:`engine.evaluate.ledger.read_case`.
     """
     from engine.evaluate.appeals import plan_appeals
 
-    typed = read_case(rulebook, case, source=source, positions=positions, versions=_versions(rulebook),
+    typed = read_case(rulebook, case, source=source, positions=positions, versions=versions or None,
                       event_indices=event_indices)
     plan = plan_appeals(rulebook, typed)  # may replace amended scores in typed.events
     evaluation = _Evaluation(rulebook, typed, trace)
@@ -804,7 +795,8 @@ def evaluate_case(rulebook: Rulebook, case: Mapping[str, Any], *, source: Option
     return evaluation.run()
 
 
-def can_settle_case(rulebook: Rulebook, case: Mapping[str, Any], day: Any, emergency: bool = False) -> Dict[str, Any]:
+def can_settle_case(rulebook: RulebookSpecSpec, case: Mapping[str, Any], day: Any, emergency: bool = False, *,
+                    evaluate: Callable[..., Dict[str, Any]]) -> Dict[str, Any]:
     """Would a claim dated ``day`` by the person of ``case`` be settled?
 
     Delegates to the evaluation: a claim event on ``day`` is added to (a copy of) the case, which
@@ -830,12 +822,12 @@ def can_settle_case(rulebook: Rulebook, case: Mapping[str, Any], day: Any, emerg
                         f"({rulebook.effective_from} – {rulebook.effective_until or 'open'})", Location(field="date"))
     events = case.get("events") if isinstance(case, Mapping) else None
     if not isinstance(case, Mapping) or not isinstance(events, (list, tuple, type(None))):
-        rulebook.evaluate(case, trace=False)  # raises the engine's own, located error for this input
+        evaluate(case, trace=False)  # raises the engine's own, located error for this input
         raise CaseError("a case must be a mapping with rulebook, as_of, person and events")
     events = list(events or ())
     probe = dict(case)
     probe["events"] = events + [{"kind": "claim", "date": date.isoformat(), "emergency": emergency}]
-    result = rulebook.evaluate(probe, trace=False)
+    result = evaluate(probe, trace=False)
     record = next((c for c in result.get("claims") or () if c.get("event") == len(events)), None)
     if record is None or "person" not in result:
         raise NotSupported("can_settle answers for one person's ledger; this case evaluates to several persons",

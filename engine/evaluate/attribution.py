@@ -1,11 +1,5 @@
-"""A rulebook's responsibility-attribution table (e.g. 内蒙古 附件) as compiled rules over the
-organisation graph, and its evaluation for one finding.
-
-The rulebook's ``attribution:`` section groups the rows of the table the way the source groups
-them (rows that share one 责任认定 cell); each group has rules. A rule has a condition ``when``
-and an outcome: ``assign`` (persons and a fixed level), ``choices`` (persons and the levels the
-officer may choose among) or ``reject`` (the text does not cover this case: say so and stop).
-With ``hit: first`` (the default) the first rule whose condition holds decides.
+"""Attribution of one finding: the rulebook's annex rules (engine/spec/attribution.py) run over the
+organisation graph.
 
 A person who is given several levels by one finding keeps the highest (one behaviour, one level:
 the same reasoning as 第十七条's "按最高分值记分"); the trace says so. Where the text leaves a
@@ -14,164 +8,17 @@ choice, the result lists the allowed levels and the case may supply ``decided: {
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from engine.dsl.compiler import CompiledExpression, compile_expression
 from engine.errors import AttributionError, CaseError, DslError, Location, OrgError, YibaoError, did_you_mean
-from engine.rulebook.model import LEVELS, Legal
+from engine.spec.attribution import Attribution, AttributionRule, Row
+from engine.spec.vocabulary import LEVELS
 from engine.base.documents import Mark, PositionedDocument, format_path
 from engine.org.functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES, ORG_KEY
 from engine.org.graph import Org, org_from_case
 
 LEVEL_LABELS = {"general": "一般责任", "important": "重要责任", "primary": "主要责任"}
-
-
-@dataclass(frozen=True)
-class Row:
-    """A row of the table (序号): its violation type, in the original words."""
-
-    row: int
-    id: str
-    text: str
-    group: str
-    responsibility_text: Optional[str] = None
-    interpretation: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Who gets which level (``level``), or which levels the officer may choose (``allowed``)."""
-
-    who: CompiledExpression
-    level: Optional[str]
-    allowed: Tuple[str, ...]
-    when: Optional[CompiledExpression]
-    reason: Optional[str]
-
-
-@dataclass(frozen=True)
-class AttributionRule:
-    id: str
-    legal: Legal
-    when: Optional[CompiledExpression]
-    assign: Tuple[Outcome, ...]
-    choices: Tuple[Outcome, ...]
-    reject: Optional[str]
-
-    def expressions(self) -> List[CompiledExpression]:
-        found = [self.when] if self.when else []
-        for outcome in self.assign + self.choices:
-            found += [outcome.who] + ([outcome.when] if outcome.when else [])
-        return found
-
-
-@dataclass(frozen=True)
-class RowGroup:
-    """Rows that share one 责任认定, and the rules that encode it."""
-
-    id: str
-    rows: Tuple[int, ...]
-    legal: Legal
-    hit: str
-    rules: Tuple[AttributionRule, ...]
-
-    def names_used(self) -> set:
-        return {name for rule in self.rules for expr in rule.expressions() for name in expr.names}
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """The compiled ``attribution:`` section of a rulebook."""
-
-    legal: Legal
-    title: Optional[str]
-    rows: Mapping[int, Row]
-    row_ids: Mapping[str, int]
-    groups: Mapping[str, RowGroup]
-
-    def row(self, key: Any) -> Optional[Row]:
-        """The row with this number (``9``) or id (``fabricated-services``)."""
-        if isinstance(key, bool):
-            return None
-        if isinstance(key, int):
-            return self.rows.get(key)
-        text = str(key)
-        if text.isdigit():
-            return self.rows.get(int(text))
-        number = self.row_ids.get(text)
-        return self.rows.get(number) if number is not None else None
-
-
-# -- building the section (called by the rulebook builder) --------------------------------------
-
-def build_attribution(builder) -> Optional[Attribution]:
-    """Compile ``attribution:`` of the rulebook being built; errors go to ``builder.errors``."""
-    body = builder.data.get("attribution")
-    if not body:
-        return None
-    section_legal = Legal(str(body.get("article", "")), str(body.get("text", "")), body.get("interpretation"))
-    rows: Dict[int, Row] = {}
-    row_ids: Dict[str, int] = {}
-    groups: Dict[str, RowGroup] = {}
-    scope = dict(ATTRIBUTION_NAMES)
-    scope.update(builder.param_names)
-
-    def expression(text: Any, expect: str, *path) -> Optional[CompiledExpression]:
-        try:
-            return compile_expression(str(text), scope, functions=ATTRIBUTION_FUNCTIONS,
-                                      location=builder.document.expression_location(path), expect=expect)
-        except DslError as error:
-            builder.errors.append(error)
-            return None
-
-    for g_index, group in enumerate(body["groups"]):
-        path = ("attribution", "groups", g_index)
-        if group["id"] in groups:
-            builder.fail(f"attribution group id '{group['id']}' is used twice", *path, "id")
-        numbers = []
-        for r_index, row in enumerate(group["rows"]):
-            r_path = path + ("rows", r_index)
-            if row["row"] in rows:
-                builder.fail(f"row {row['row']} is in two groups ('{rows[row['row']].group}' and '{group['id']}')", *r_path, "row")
-            if row["id"] in row_ids:
-                builder.fail(f"row id '{row['id']}' is used twice", *r_path, "id")
-            rows[row["row"]] = Row(row["row"], row["id"], row["text"], group["id"], row.get("responsibility_text"),
-                                   row.get("interpretation"))
-            row_ids[row["id"]] = row["row"]
-            numbers.append(row["row"])
-        rules = []
-        for k, rule in enumerate(group["rules"]):
-            r_path = path + ("rules", k)
-            kinds = [key for key in ("assign", "choices", "reject") if rule.get(key)]
-            if len(kinds) != 1:
-                builder.fail("a rule needs exactly one outcome: assign, choices or reject"
-                             + (f" (it has {', '.join(kinds)})" if kinds else ""), *r_path)
-                continue
-            when = expression(rule["when"], "bool", *r_path, "when") if "when" in rule else None
-
-            def outcomes(key: str) -> Tuple[Outcome, ...]:
-                found = []
-                for o_index, item in enumerate(rule.get(key) or ()):
-                    o_path = r_path + (key, o_index)
-                    who = expression(item["who"], "persons", *o_path, "who")
-                    cond = expression(item["when"], "bool", *o_path, "when") if "when" in item else None
-                    if who is None:
-                        continue
-                    allowed = tuple(level for level in LEVELS if level in (item.get("allowed") or ()))
-                    found.append(Outcome(who, item.get("level"), allowed, cond, item.get("reason")))
-                return tuple(found)
-
-            rules.append(AttributionRule(
-                str(rule["id"]),
-                Legal(f"{section_legal.article}".strip(), str(rule["text"]), rule.get("interpretation")),
-                when, outcomes("assign"), outcomes("choices"), rule.get("reject")))
-        groups[group["id"]] = RowGroup(group["id"], tuple(numbers),
-                                       Legal(section_legal.article, str(group["text"]), group.get("interpretation")),
-                                       group.get("hit", "first"), tuple(rules))
-    return Attribution(section_legal, body.get("title"), MappingProxyType(rows), MappingProxyType(row_ids),
-                       MappingProxyType(groups))
 
 
 # -- attributing one finding ---------------------------------------------------------------------
@@ -253,9 +100,9 @@ def attribute_finding(rulebook, finding: Mapping[str, Any], org: Org, parameters
         try:
             return expr(env)
         except OrgError as error:
-            if f"rule '{rule.id}'" not in error.message:
-                error.message += f" (rule '{rule.id}', {article})"
-            raise
+            if f"rule '{rule.id}'" in error.message:
+                raise
+            raise OrgError(f"{error.message} (rule '{rule.id}', {article})", error.location) from None
 
     fixed: Dict[str, Tuple[str, str, str]] = {}        # person → (level, rule, reason)
     open_choices: Dict[str, Tuple[Tuple[str, ...], str, str]] = {}
@@ -387,5 +234,4 @@ def attribute_case(rulebook, case: Any, *, source: Optional[str] = None,
     }
 
 
-__all__ = ["Attribution", "AttributionRule", "Outcome", "Row", "RowGroup", "attribute_case",
-           "attribute_finding", "build_attribution"]
+__all__ = ["attribute_case", "attribute_finding"]

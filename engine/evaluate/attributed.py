@@ -21,19 +21,34 @@ their indices in the case file, so decisions and errors name the event as writte
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.errors import AttributionError, CaseError, Location
 from engine.evaluate.ledger import _plain
 from engine.evaluate.pipeline import evaluate_case
 from engine.base.schemas import _located, _validator
 from engine.base.documents import Mark, PositionedDocument
-from engine.attribution.annex import _parameters, _Where, attribute_finding
+from engine.evaluate.attribution import _parameters, _Where, attribute_finding
 from engine.org.graph import org_from_case
 
 
+def uses_attribution(case: Any) -> bool:
+    """Whether a case needs the attribution layer: an organisation, or a score event with
+    ``attribution:`` or events naming their ``person``."""
+    if not isinstance(case, Mapping):
+        return False
+    if "org" in case or "org_file" in case:
+        return True
+    events = case.get("events")
+    if not isinstance(events, list):
+        return False
+    # `type(e) is dict` first: the common case skips typing.Mapping's slow isinstance check.
+    return any((type(e) is dict or isinstance(e, Mapping)) and ("attribution" in e or "person" in e) for e in events)
+
+
 def evaluate_with_attribution(rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                              positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True) -> Dict[str, Any]:
+                              positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True,
+                              versions: Sequence[Any] = ()) -> Dict[str, Any]:
     """Evaluate a case whose score events may be attributed over the case's organisation."""
     data = _plain(case)
     document = PositionedDocument(data, source or "<case>", positions or {})
@@ -118,7 +133,8 @@ def evaluate_with_attribution(rulebook, case: Mapping[str, Any], *, source: Opti
             person_body = {"id": person, "role": role}
         one = {key: value for key, value in data.items() if key not in ("org", "org_file", "events", "person")}
         one.update(person=person_body, events=derived)
-        result = evaluate_case(rulebook, one, source=source, positions=positions, trace=trace, event_indices=indices)
+        result = evaluate_case(rulebook, one, source=source, positions=positions, trace=trace, event_indices=indices,
+                               versions=versions)
         if trace:
             concerned = {i for i in indices if i in found_by_event}
             mine = [step for step in attribution_trace if step["event"] in concerned]
@@ -141,4 +157,4 @@ def evaluate_with_attribution(rulebook, case: Mapping[str, Any], *, source: Opti
     }
 
 
-__all__ = ["evaluate_with_attribution"]
+__all__ = ["evaluate_with_attribution", "uses_attribution"]
