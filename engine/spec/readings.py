@@ -49,32 +49,19 @@ READINGS: Mapping[str, EngineReading] = MappingProxyType({r.id: r for r in (
 )})
 
 
-def _suspends(spec: RulebookSpec) -> Optional[Path]:
+def _first_rule_taking(spec: RulebookSpec, action: str) -> Optional[Path]:
+    """Where the first rule that can take ``action`` (a score or obligation consequence, or a measure
+    against the institution carried to the person) is written, or None."""
     for index, rule in enumerate(spec.consequences):
-        if rule.action == "suspend":
+        if rule.action == action:
             return ("consequences", "rules", index)
     for ob_id, obligation in spec.obligations.items():
         for index, rule in enumerate(obligation.consequences):
-            if rule.action == "suspend":
+            if rule.action == action:
                 return ("obligations", ob_id, "consequences", index)
     if spec.institution_measures is not None:
         for index, measure_rule in enumerate(spec.institution_measures.rules):
-            if measure_rule.action == "suspend":
-                return ("institution_measures", "rules", index)
-    return None
-
-
-def _terminates(spec: RulebookSpec) -> Optional[Path]:
-    for index, rule in enumerate(spec.consequences):
-        if rule.action == "terminate":
-            return ("consequences", "rules", index)
-    for ob_id, obligation in spec.obligations.items():
-        for index, rule in enumerate(obligation.consequences):
-            if rule.action == "terminate":
-                return ("obligations", ob_id, "consequences", index)
-    if spec.institution_measures is not None:
-        for index, measure_rule in enumerate(spec.institution_measures.rules):
-            if measure_rule.action == "terminate":
+            if measure_rule.action == action:
                 return ("institution_measures", "rules", index)
     return None
 
@@ -92,11 +79,11 @@ def needed_readings(spec: RulebookSpec) -> List[Tuple[str, Path, str]]:
     if spec.tiers:
         # Every decision reports its 单次记分, so every rulebook that scores decides what one is.
         needed.append(("single_score_scope", ("scoring", "tiers"), "decisions report the 单次记分"))
-    suspends = _suspends(spec)
+    suspends = _first_rule_taking(spec, "suspend")
     if suspends is not None:
         needed.append(("after_term", suspends, "a suspension's term ends"))
         needed.append(("overlapping_suspension", suspends, "a suspension can be decided while a term runs"))
-    terminates = _terminates(spec)
+    terminates = _first_rule_taking(spec, "terminate")
     if terminates is not None:
         needed.append(("repeated_termination", terminates, "a termination can be decided during a ban"))
     if spec.repair is not None and spec.repair.shorten is not None:
