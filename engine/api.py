@@ -5,9 +5,9 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
-from engine.errors import CaseError, InvalidRulebook, Location, NotSupported, YibaoError
+from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
 from engine.spec.build import build_spec
 from engine.rulebook import registry
 from engine.rulebook.rulebook import Rulebook

@@ -23,13 +23,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from engine.errors import AttributionError, CaseError, Location
-from engine.evaluate.ledger import _plain
-from engine.evaluate.pipeline import evaluate_case
-from engine.base.schemas import _located, _validator
-from engine.base.documents import Mark, PositionedDocument
-from engine.evaluate.attribution import _parameters, _Where, attribute_finding
-from engine.org.graph import org_from_case
+from engine.base.documents import Mark
+from engine.cases.attribution import AttributedLedger, no_table, read_attributed_ledger
+from engine.evaluate.attribution import attribute_finding
+from engine.evaluate.person import evaluate_case
+from engine.spec.rulebook import RulebookSpec
 
 
 def uses_attribution(case: Any) -> bool:
@@ -46,102 +44,113 @@ def uses_attribution(case: Any) -> bool:
     return any((type(e) is dict or isinstance(e, Mapping)) and ("attribution" in e or "person" in e) for e in events)
 
 
-def evaluate_with_attribution(rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                              positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True,
-                              versions: Sequence[Any] = ()) -> Dict[str, Any]:
-    """Evaluate a case whose score events may be attributed over the case's organisation."""
-    data = _plain(case)
-    document = PositionedDocument(data, source or "<case>", positions or {})
-    where = _Where(document, ())
-    for error in _validator("case").iter_errors(data):
-        located = _located(document, error)
-        raise CaseError(located.message, located.location if positions else Location(source, field=located.location.field))
-    events: List[Mapping[str, Any]] = list(data.get("events") or ())
-    parameters = _parameters(rulebook, data, where)
-    org = org_from_case(data, document, base=source)
-    attribution_trace: List[Dict[str, Any]] = []
-    attributions: List[Dict[str, Any]] = []
+def _attribute_events(rulebook: RulebookSpec, ledger: AttributedLedger,
+                      trace: List[Dict[str, Any]]) -> Dict[int, Dict[str, Any]]:
+    """Every attributed score event's finding, attributed (by event index)."""
+    document = ledger.document
     found_by_event: Dict[int, Dict[str, Any]] = {}
-    for index, body in enumerate(events):
+    for index, body in enumerate(document.data.get("events") or ()):
         if body.get("kind") != "score" or "attribution" not in body:
             continue
         if rulebook.attribution is None:
-            raise AttributionError(f"responsibility attribution is not defined for this jurisdiction: rulebook "
-                                   f"'{rulebook.id}' has no attribution section, and the engine does not guess one",
-                                   where("events", index, "attribution"))
-        if org is None:
-            raise CaseError("an attributed score needs the organisation: give 'org:' or 'org_file:' in the case",
-                            where("events", index, "attribution"))
+            raise no_table(rulebook, document, "events", index, "attribution")
+        if ledger.org is None:
+            raise document.error("an attributed score needs the organisation: give 'org:' or 'org_file:' in the case",
+                                 "events", index, "attribution")
         if "responsibility" in body:
-            raise CaseError("the responsibility of an attributed score comes from the attribution table; "
-                            "remove 'responsibility' (or 'attribution')", where("events", index, "responsibility"))
-        found = attribute_finding(rulebook, body["attribution"], org, parameters,
-                                  _Where(document, ("events", index, "attribution")), attribution_trace, event=index)
-        found_by_event[index] = found
-        attributions.append({"event": index, **found})
+            raise document.error("the responsibility of an attributed score comes from the attribution table; "
+                                 "remove 'responsibility' (or 'attribution')", "events", index, "responsibility")
+        found_by_event[index] = attribute_finding(rulebook, body["attribution"], ledger.org, ledger.readings,
+                                                  document.nested("events", index, "attribution"), trace, event=index)
+    return found_by_event
 
-    single = data.get("person")
-    if single is not None:
-        people = [str(single["id"])]
-    else:
-        people = []
-        for index, body in enumerate(events):
-            if index in found_by_event:
-                found = found_by_event[index]
-                people += [a["person"] for a in found["assignments"]] + [c["person"] for c in found["choices"]]
-            elif body.get("person") is not None:
-                people.append(str(body["person"]))
-            else:
-                raise CaseError("whose event is this? In a case without 'person', events other than attributed "
-                                "scores name their 'person'", where("events", index))
-        people = list(dict.fromkeys(people))
 
+def _people(ledger: AttributedLedger, found_by_event: Mapping[int, Dict[str, Any]]) -> List[str]:
+    """Whose results the case asks for: its ``person``, or everyone attributed or named by an event."""
+    data = ledger.document.data
+    if data.get("person") is not None:
+        return [str(data["person"]["id"])]
+    people: List[str] = []
+    for index, body in enumerate(data.get("events") or ()):
+        if index in found_by_event:
+            found = found_by_event[index]
+            people += [a["person"] for a in found["assignments"]] + [c["person"] for c in found["choices"]]
+        elif body.get("person") is not None:
+            people.append(str(body["person"]))
+        else:
+            raise ledger.document.error("whose event is this? In a case without 'person', events other than "
+                                        "attributed scores name their 'person'", "events", index)
+    return list(dict.fromkeys(people))
+
+
+def _ledger_of(person: str, ledger: AttributedLedger, found_by_event: Mapping[int, Dict[str, Any]]
+               ) -> Tuple[List[Dict[str, Any]], List[int], List[Dict[str, Any]]]:
+    """One person's events (attributed scores with their level), their indices in the case, and
+    trace steps for the findings that do not count for them."""
+    document = ledger.document
+    derived: List[Dict[str, Any]] = []
+    indices: List[int] = []
+    skipped: List[Dict[str, Any]] = []
+    for index, body in enumerate(document.data.get("events") or ()):
+        if index in found_by_event:
+            found = found_by_event[index]
+            level = next((a["responsibility"] for a in found["assignments"] if a["person"] == person), None)
+            if level is None:
+                choice = next((c for c in found["choices"] if c["person"] == person), None)
+                if choice is not None:
+                    raise document.error(f"{person}'s responsibility for {found['article']} is the officer's choice "
+                                         f"({' or '.join(choice['allowed'])}); decide it under decided: "
+                                         f"{{{person}: …}}", "events", index, "attribution", "decided")
+                skipped.append({"step": "attribution", "event": index, "rule": None, "article": found["article"],
+                                "detail": f"{person} bears no responsibility for this finding: the event does not "
+                                          "count for them"})
+                continue
+            item = {k: v for k, v in body.items() if k not in ("attribution", "person")}
+            item["responsibility"] = level
+        elif body.get("person") is not None and str(body["person"]) != person:
+            continue
+        else:
+            item = {k: v for k, v in body.items() if k != "person"}
+        derived.append(item)
+        indices.append(index)
+    return derived, indices, skipped
+
+
+def _person_body(person: str, ledger: AttributedLedger) -> Dict[str, Any]:
+    data = ledger.document.data
+    if data.get("person") is not None:
+        return dict(data["person"])
+    role = ledger.org.role_of(person) if ledger.org is not None else None
+    if role is None:
+        raise ledger.document.error(f"the role of {person} is not known: the organisation does not declare it and "
+                                    f"their place does not imply one; add it under org: people: "
+                                    f"{{{person}: {{role: …}}}}", "org_file" if "org_file" in data else "org")
+    return {"id": person, "role": role}
+
+
+def evaluate_with_attribution(rulebook: RulebookSpec, case: Mapping[str, Any], *, source: Optional[str] = None,
+                              positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True,
+                              versions: Sequence[RulebookSpec] = ()) -> Dict[str, Any]:
+    """Evaluate a case whose score events may be attributed over the case's organisation."""
+    ledger = read_attributed_ledger(rulebook, case, source=source, positions=positions, versions=versions)
+    data = ledger.document.data
+    attribution_trace: List[Dict[str, Any]] = []
+    found_by_event = _attribute_events(rulebook, ledger, attribution_trace)
+    attributions = [{"event": index, **found} for index, found in found_by_event.items()]
+    people = _people(ledger, found_by_event)
     results: Dict[str, Dict[str, Any]] = {}
     for person in people:
-        derived: List[Dict[str, Any]] = []
-        indices: List[int] = []
-        skipped: List[Dict[str, Any]] = []
-        for index, body in enumerate(events):
-            if index in found_by_event:
-                found = found_by_event[index]
-                level = next((a["responsibility"] for a in found["assignments"] if a["person"] == person), None)
-                if level is None:
-                    choice = next((c for c in found["choices"] if c["person"] == person), None)
-                    if choice is not None:
-                        raise CaseError(f"{person}'s responsibility for {found['article']} is the officer's choice "
-                                        f"({' or '.join(choice['allowed'])}); decide it under decided: {{{person}: …}}",
-                                        where("events", index, "attribution", "decided"))
-                    skipped.append({"step": "attribution", "event": index, "rule": None, "article": found["article"],
-                                    "detail": f"{person} bears no responsibility for this finding: the event does not count for them"})
-                    continue
-                item = {k: v for k, v in body.items() if k not in ("attribution", "person")}
-                item["responsibility"] = level
-            elif body.get("person") is not None and str(body["person"]) != person:
-                continue
-            else:
-                item = {k: v for k, v in body.items() if k != "person"}
-            derived.append(item)
-            indices.append(index)
-        if single is not None:
-            person_body = dict(single)
-        else:
-            role = org.role_of(person) if org is not None else None
-            if role is None:
-                raise CaseError(f"the role of {person} is not known: the organisation does not declare it and their "
-                                f"place does not imply one; add it under org: people: {{{person}: {{role: …}}}}",
-                                where("org_file" if "org_file" in data else "org"))
-            person_body = {"id": person, "role": role}
+        derived, indices, skipped = _ledger_of(person, ledger, found_by_event)
         one = {key: value for key, value in data.items() if key not in ("org", "org_file", "events", "person")}
-        one.update(person=person_body, events=derived)
+        one.update(person=_person_body(person, ledger), events=derived)
         result = evaluate_case(rulebook, one, source=source, positions=positions, trace=trace, event_indices=indices,
                                versions=versions)
         if trace:
             concerned = {i for i in indices if i in found_by_event}
             mine = [step for step in attribution_trace if step["event"] in concerned]
-            result["trace"] = ([dict(step) for step in mine] + skipped + result["trace"])
+            result["trace"] = [dict(step) for step in mine] + skipped + result["trace"]
         results[person] = result
-
-    if single is not None:
+    if data.get("person") is not None:
         result = results[people[0]]
         result["attributions"] = attributions
         return result
@@ -149,7 +158,7 @@ def evaluate_with_attribution(rulebook, case: Mapping[str, Any], *, source: Opti
         "rulebook": rulebook.id,
         "document": rulebook.document,
         "as_of": data["as_of"],
-        "institution": org.institution if org is not None else None,
+        "institution": ledger.org.institution if ledger.org is not None else None,
         "persons": results,
         "attributions": attributions,
         "warnings": [f"rulebook {rulebook.id} is partial"] if rulebook.completeness == "partial" else [],

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import networkx as nx
 
 from engine.errors import Location, OrgError, did_you_mean
-from engine.base.documents import Mark, PositionedDocument, format_path, load_yaml_file
+from engine.base.documents import PositionedDocument, format_path, load_yaml_file
+from engine.base.schemas import best_error
 
 #: Unit kinds, with the Chinese label used in messages.
 KIND_LABELS: Mapping[str, str] = {
@@ -313,24 +314,20 @@ def build_org(data: Any, document: PositionedDocument, prefix: Sequence = ()) ->
     ``document`` holds the positions of ``data``; ``prefix`` is the path of ``data`` inside that
     document (``("org",)`` for an organisation written inline in a case).
     """
-    from engine.base.schemas import _located, _validator
-
     prefix = tuple(prefix)
     if not isinstance(data, Mapping):
         raise OrgError("an organisation must be a mapping with institution, legal_representative, departments, …",
                        document.location(prefix))
-    errors = sorted(_validator("org").iter_errors(data), key=lambda e: len(list(e.absolute_path)), reverse=True)
-    if errors:
-        from jsonschema.exceptions import best_match
-
-        error = best_match(errors)
-        shifted = PositionedDocument(data, document.source,
-                                     {key[len(prefix):]: mark for key, mark in document.positions.items()
-                                      if key[:len(prefix)] == prefix})
-        located = _located(shifted, error)
-        field = format_path(prefix + tuple(error.absolute_path)) or "(document)"
+    shifted = PositionedDocument(data, document.source,
+                                 {key[len(prefix):]: mark for key, mark in document.positions.items()
+                                  if key[:len(prefix)] == prefix})
+    located = best_error(shifted, "org", deepest_first=True)
+    if located is not None:
+        inner = located.location.field if located.location.field != "(document)" else ""
+        head = format_path(prefix)
+        field = head + ("" if not inner or not head or inner.startswith("[") else ".") + inner
         raise OrgError(located.message, Location(located.location.file, located.location.line,
-                                                 located.location.column, field))
+                                                 located.location.column, field or "(document)"))
     return _OrgReader(data, document, prefix).build()
 
 

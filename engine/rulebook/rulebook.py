@@ -17,7 +17,7 @@ from engine.base.documents import Mark
 from engine.evaluate.attributed import evaluate_with_attribution, uses_attribution
 from engine.evaluate.attribution import attribute_case
 from engine.evaluate.deadlines import DeadlineResult, compute_deadline
-from engine.evaluate.pipeline import can_settle_case, evaluate_case
+from engine.evaluate.person import can_settle_case, evaluate_case
 from engine.spec.rulebook import RulebookSpec
 
 Positions = Optional[Dict[Tuple, Mark]]

@@ -41,15 +41,16 @@ class Context:
         return Context(family, MappingProxyType(merged), MappingProxyType(described))
 
     def bind(self, base: Mapping[str, Any], values: Mapping[str, Any], needed: Iterable[str] = ()) -> Dict[str, Any]:
-        """The environment of one evaluation: ``base`` (the readings, ``param.*``) plus ``values``.
+        """The environment of one evaluation: ``base`` (the readings ``param.*`` and the person's
+        ``role``) plus ``values``.
 
         ``values`` may hold only declared names; every name in ``needed`` (the names the conditions
-        about to run actually read) must be there.
+        about to run actually read) must be in one of the two.
         """
         keys = values.keys()
         if not keys <= self.types.keys():
             raise KeyError(f"{self.family}: {sorted(keys - self.types.keys())} are not declared names")
-        missing = [name for name in needed if name not in keys and not name.startswith("param.")]
+        missing = [name for name in needed if name not in keys and name not in base]
         if missing:
             raise KeyError(f"{self.family}: conditions read {missing}, which this evaluation does not fill")
         env = dict(base)

@@ -50,6 +50,13 @@ class MeasureRule:
     action: str
     term: str
     ban_years: Optional[int]
+    #: A measure's ban is one number; the range fields keep the shape of a consequence's.
+    ban_years_min: Optional[int] = None
+    ban_years_max: Optional[int] = None
+
+    @property
+    def shortest_ban(self) -> int:
+        return self.ban_years or 0
 
 
 @dataclass(frozen=True)

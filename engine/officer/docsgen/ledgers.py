@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from engine.errors import YibaoError
-from engine.evaluate.ledger import allowed_points
+from engine.cases.points import allowed_points
 from engine.rulebook.rulebook import Rulebook
 from engine.spec.vocabulary import LEVELS
 
