@@ -12,6 +12,7 @@ from engine.spec.build import build_spec
 from engine.rulebook import registry
 from engine.rulebook.rulebook import Rulebook
 from engine.base.documents import load_yaml_file
+from engine.base.limits import MAX_CASE_FILE_BYTES
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -32,7 +33,7 @@ def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = Tr
 
 def _read_case_file(path: str, rulebook: Optional[str], shape: str):
     """Load a case file and the rulebook it names (or ``rulebook``); errors point into the file."""
-    document = load_yaml_file(path)
+    document = load_yaml_file(path, MAX_CASE_FILE_BYTES)
     data = document.data
     if not isinstance(data, dict):
         raise CaseError(shape, Location(path, 1, 1))

@@ -43,6 +43,7 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.depth = 0
         self.aliases = 0
+        self.nodes = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -51,6 +52,9 @@ class _Loader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark
                 allowed = f"more than {MAX_ALIASES} aliases" if MAX_ALIASES else "aliases"
                 raise _LimitBreached(f"{allowed} (*name) are not accepted; write the values out", mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _LimitBreached(f"more than {MAX_NODES:,} values", self.peek_event().start_mark)
         self.depth += 1
         if self.depth > MAX_NESTING:
             raise _LimitBreached(f"nested more than {MAX_NESTING} levels deep", self.peek_event().start_mark)
