@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 from engine.errors import CaseError, Location, NotSupported, YibaoError
 from engine.rulebook import registry
 from engine.rulebook.model import Rulebook
-from engine.base.documents import load_yaml_file
+from engine.base.documents import load_yaml, load_yaml_file
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -49,15 +49,36 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
 
 def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
-    from engine.errors import YibaoError
-    from engine.rulebook.model import build_rulebook
-    from engine.base.schemas import schema_errors
-
     path = registry.resolve(id_or_path)
     try:
         document = load_yaml_file(registry._display_path(path))
     except YibaoError as error:
         return [error]
+    return _document_errors(document)
+
+
+def check_rulebook_text(text: str, source: str) -> List["YibaoError"]:
+    """Every error of a rulebook given as YAML text (e.g. being edited, not saved), located in ``source``."""
+    try:
+        document = load_yaml(text, source)
+    except YibaoError as error:
+        return [error]
+    return _document_errors(document)
+
+
+def compile_rulebook_text(text: str, source: str) -> Rulebook:
+    """Compile a rulebook given as YAML text without writing it anywhere (the workbench's unsaved edits).
+
+    ``source`` names it in errors (the file it will be saved to); ``extends`` finds parents as usual.
+    Not cached: every call compiles. Raises the first located error.
+    """
+    return registry.compile_document(load_yaml(text, source))
+
+
+def _document_errors(document) -> List["YibaoError"]:
+    from engine.rulebook.model import build_rulebook
+    from engine.base.schemas import schema_errors
+
     if not isinstance(document.data, dict):
         return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
     try:
@@ -148,7 +169,7 @@ def deadline_kinds(id_or_path: str) -> List[str]:
     return list(load_rulebook(id_or_path).deadlines)
 
 
-def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None, trace: bool = True,
+def evaluate_institution(case: Dict[str, Any], *, rulebook: Any = None, trace: bool = True,
                          source: Optional[str] = None, positions=None) -> Dict[str, Any]:
     """Evaluate an institution case (its staff in one year) against the rulebook's ``institution_rules``.
 
@@ -156,6 +177,8 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None
     """
     from engine.evaluate.institution import evaluate_institution as _evaluate
 
+    if isinstance(rulebook, Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
+        return _evaluate(rulebook, case, source=source, positions=positions, trace=trace)
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))

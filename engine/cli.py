@@ -54,28 +54,39 @@ def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: b
     click.echo(output)
 
 
+def _paint(text: str, colour: str) -> str:
+    """Colour for the terminal; ``click.echo`` drops it when the output is a pipe or a file."""
+    return click.style(text, fg=colour, bold=colour == "red")
+
+
 @main.command()
 @click.argument("rulebooks", nargs=-1, required=True)
 @click.option("--origins", "show_origins", is_flag=True,
               help="list every effective rule with the file and line it came from (inheritance)")
-def check(rulebooks: List[str], show_origins: bool) -> None:
-    """Validate and compile rulebooks (ids or files); print every error with file:line:column."""
-    failed = False
-    for name in rulebooks:
-        errors = _guard(lambda: api.check_rulebook(name))
-        if errors:
-            failed = True
-            for error in errors:
-                click.echo(str(error), err=True)
-            click.echo(f"{name}: {len(errors)} error(s)", err=True)
-        else:
-            summary = api.describe_rulebook(name)
-            click.echo(f"{name}: ok — {summary}")
-            for warning in api.rulebook_warnings(name):
-                click.echo(f"  warning: {warning}")
-            if show_origins:
-                for row in api.rulebook_origins(name):
-                    click.echo(f"  {row['section']:<28} {row['id']:<30} {row['file']}:{row['line']}")
+@click.option("--json", "as_json", is_flag=True,
+              help="print [{rulebook, ok, summary, errors, warnings, text_warnings}] as JSON")
+def check(rulebooks: List[str], show_origins: bool, as_json: bool) -> None:
+    """Validate and compile rulebooks (ids or files); print every error with file:line:column.
+
+    Also warns where a rule's original sentence (text:) names a number (个月, 分, 年) that its
+    encoding (months, points, ban_years, thresholds) does not use. Exit status 2 when a rulebook has
+    errors; warnings do not change it.
+    """
+    from engine.report import render_check
+
+    reports = [_guard(lambda: officer.check_report(name, origins=show_origins)) for name in rulebooks]
+    failed = any(item["errors"] for item in reports)
+    if as_json:
+        click.echo(_dump(reports))
+        sys.exit(EXIT_BAD_INPUT if failed else 0)
+    for item in reports:
+        for error in item["errors"]:
+            click.echo(error["rendered"], err=True)
+        if item["errors"]:
+            click.echo(f"{item['rulebook']}: {len(item['errors'])} error(s) 个错误", err=True)
+    text = render_check(reports, paint=_paint)
+    if text:
+        click.echo(text)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -181,29 +192,32 @@ def docs(out: Optional[str], rulebooks: List[str]) -> None:
 @click.option("--golden", "golden_root", default=None, type=click.Path(file_okay=False),
               help="folder of golden cases by rulebook (default: tests/golden)")
 @click.option("-q", "--quiet", is_flag=True, help="print failures and the summary only")
-def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: bool) -> None:
-    """Run the golden cases of RULEBOOK (an id, a folder or one case file; default: all).
+@click.option("--json", "as_json", is_flag=True,
+              help="print {passed, failed, cases: [{path, title, kind, passed, mismatches, error, problem, trace}]}")
+def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: bool, as_json: bool) -> None:
+    """Run the golden cases of RULEBOOK (an id, a folder or one case file; default: all), sub-folders included.
 
-    Each failure prints the case, the field in words, expected vs actual and the trace; the last
-    line is 'N passed, N failed'. Exit status 1 when a case fails, 2 on bad input.
+    Each failure prints the case, the field in words, expected vs actual and the trace; a golden file
+    that is itself wrong is one failure with its location. The last line is 'N passed, N failed'.
+    Exit status 1 when a case fails, 2 on bad input.
     """
     from engine.officer.golden import run_golden
-    from engine.officer.golden_report import report, summary
+    from engine.officer.golden_report import report
+    from engine.report import render_golden_summary
 
     files = _guard(lambda: officer.golden_cases(rulebook, golden_root))
     if not files:
         click.echo(f"no golden cases found{' for ' + rulebook if rulebook else ''}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     outcomes = [run_golden(path) for path in files]
-    lines = []
-    for outcome in outcomes:
-        if not outcome.passed:
-            lines.append(report(outcome))
-        elif not quiet:
-            lines.append(f"ok   {outcome.path}")
-    text, _, failed = summary(outcomes)
-    lines.append(text)
-    click.echo("\n".join(lines))
+    failed = sum(1 for outcome in outcomes if not outcome.passed)
+    if as_json:
+        cases = [outcome.to_dict() for outcome in outcomes]
+        click.echo(_dump({"passed": len(outcomes) - failed, "failed": failed, "cases": cases}))
+    else:
+        failures = [report(outcome) for outcome in outcomes if not outcome.passed]
+        click.echo(render_golden_summary([{"path": o.path, "title": o.title, "passed": o.passed} for o in outcomes],
+                                         quiet=quiet, paint=_paint, failures=failures))
     sys.exit(1 if failed else 0)
 
 
