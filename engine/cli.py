@@ -151,6 +151,38 @@ def serve(host: str, port: int, max_body: int, log_level: str) -> None:
 
 
 
+@main.command()
+@click.option("--rulebooks", "folder", default=None, type=click.Path(file_okay=False),
+              help="folder of rulebooks to edit (default: the project's rulebooks/)")
+@click.option("--golden", "golden_root", default=None, type=click.Path(file_okay=False),
+              help="folder of golden cases by rulebook (default: tests/golden)")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (keep it local)")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--open/--no-open", "open_browser", default=False, help="open the page in the web browser")
+def workbench(folder: Optional[str], golden_root: Optional[str], host: str, port: int, open_browser: bool) -> None:
+    """The officer's workbench: edit a rulebook in the browser and see at once what each change does.
+
+    Golden cases, the rule-by-rule diff against the saved file, the example ledgers and the
+    text/number check follow every edit; saving keeps comments and layout. http://HOST:PORT/
+    """
+    from engine.officer.docsgen import ROOT
+    from engine.officer.golden import GOLDEN_ROOT
+
+    try:  # optional extra: FastAPI, uvicorn and ruamel.yaml come with yibao-rules[workbench]
+        from engine.workbench.app import serve as run_workbench
+    except ImportError as error:
+        click.echo(f"error: yibao workbench needs the workbench extra (pip install 'yibao-rules[workbench]'): {error}",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(f"医保规则工作台 workbench: {url}  (Ctrl-C 结束 to stop)", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    _guard(lambda: run_workbench(folder or str(ROOT / "rulebooks"), golden_root or str(GOLDEN_ROOT), host, port))
+
+
 # -- documentation and the officers' loop (issue 7) ------------------------------------------------
 
 @main.command()
