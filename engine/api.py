@@ -124,6 +124,11 @@ def rulebook_warnings(id_or_path: str) -> List[str]:
     return warnings
 
 
+def rulebook_versions(rulebook_id: str) -> List[Rulebook]:
+    """Every version of a rulebook id (``<id>.yaml``, ``<id>@<label>.yaml``), compiled, oldest first."""
+    return registry.versions(rulebook_id)
+
+
 def version_warnings(rulebook_id: str) -> List[str]:
     """Overlapping effective periods among the files of one rulebook id (the earlier version would win)."""
     versions = registry.versions(rulebook_id) if len(registry.version_files(rulebook_id)) > 1 else []

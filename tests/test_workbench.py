@@ -36,9 +36,9 @@ def test_a_form_edit_changes_one_value_and_nothing_else(rid):
 
     data = yaml.safe_load(text)
     first = next(iter(data["parameters"]))
-    edited = set_value(text, ["parameters", first, "interpretation_zh"], "中文：读作 A")
+    edited = set_value(text, ["parameters", first, "note_zh"], "中文：读作 A")
     assert edited.count("\n") == text.count("\n") + 1  # one line added, every other line as written
-    assert [line for line in edited.splitlines() if line not in text.splitlines()] == ["    interpretation_zh: 中文：读作 A"]
+    assert [line for line in edited.splitlines() if line not in text.splitlines()] == ["    note_zh: 中文：读作 A"]
     edited = set_value(text, ["consequences", "rules", 0, "text"], "新的原文: 第一句")
     changed = [(a, b) for a, b in zip(text.splitlines(), edited.splitlines()) if a != b]
     assert len(changed) <= 3 and yaml.safe_load(edited)["consequences"]["rules"][0]["text"] == "新的原文: 第一句"
@@ -165,7 +165,7 @@ def test_the_officer_edits_sees_a_case_turn_red_undoes_and_saves(folders, tmp_pa
         assert page.locator(nine).count() == 0 and not page.is_visible("#dirty")
 
         reading = page.locator('[data-path="parameters.study_trigger.interpretation_zh"]')
-        reading.fill("“8分（含）以下”的学习措施适用于使年度累计为 1 至 8 分的每一次记分决定。")
+        reading.fill(NEW_READING)
         reading.dispatch_event("change")
         page.wait_for_selector("#dirty", state="visible")
         page.wait_for_function("document.querySelector('#golden-failed').textContent.trim().startsWith('0 ')")
@@ -173,9 +173,27 @@ def test_the_officer_edits_sees_a_case_turn_red_undoes_and_saves(folders, tmp_pa
         page.wait_for_selector("#save-message:has-text('已保存')")
         assert problems == []
 
+    import difflib
+
+    import yaml
+
     saved = (rulebooks / "hainan.yaml").read_text(encoding="utf-8")
-    added = [line for line in saved.splitlines() if line not in original.splitlines()]
-    assert added == ["    interpretation_zh: “8分（含）以下”的学习措施适用于使年度累计为 1 至 8 分的每一次记分决定。"]
+    expected = yaml.safe_load(original)
+    expected["parameters"]["study_trigger"]["interpretation_zh"] = NEW_READING
+    assert yaml.safe_load(saved) == expected  # the one value changed, nothing else
     assert [line for line in original.splitlines() if line.lstrip().startswith("#")] == \
         [line for line in saved.splitlines() if line.lstrip().startswith("#")]  # every comment kept, in order
-    assert saved.count("\n") == original.count("\n") + 1
+    changed = [line for line in difflib.unified_diff(original.splitlines(), saved.splitlines(), lineterm="", n=0)
+               if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    old_block = ["-    interpretation_zh: |-"] + ["-      " + line for line in
+                                                      expected_old_reading(original).splitlines()]
+    assert changed == old_block + ["+    interpretation_zh: >-", "+      " + NEW_READING], changed
+
+
+def expected_old_reading(text):
+    import yaml
+
+    return yaml.safe_load(text)["parameters"]["study_trigger"]["interpretation_zh"]
+
+
+NEW_READING = "“8分（含）以下”的学习措施适用于使年度累计为 1 至 8 分的每一次记分决定。"

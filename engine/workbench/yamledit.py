@@ -96,7 +96,8 @@ def _insert_key(text: str, path: Sequence[Key], value: Any) -> Optional[str]:
     line_end = text.find("\n", last_end)
     at = len(text) if line_end < 0 else line_end + 1
     prefix = "" if at == 0 or text[at - 1] == "\n" else "\n"
-    return text[:at] + prefix + " " * column + f"{path[-1]}: " + _render(value, None, column + 2) + "\n" + text[at:]
+    style = "|" if isinstance(value, str) and "\n" in value else None  # several lines: a block, as written
+    return text[:at] + prefix + " " * column + f"{path[-1]}: " + _render(value, style, column + 2) + "\n" + text[at:]
 
 
 _PLAIN_UNSAFE = re.compile(r"[:#,\[\]{}&*!|>'\"%@`]|^[-?\s]|\s$")
