@@ -99,8 +99,10 @@ def list_command(as_json: bool) -> None:
     if as_json:
         click.echo(_dump(rows))
         return
-    for row in rows:
-        click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
+    from engine.report import table
+
+    click.echo("\n".join(table(["规则集 id", "文号 document", "施行 from", "标题 title"],
+                               [[row["id"], row["document"], row["effective_from"], row["title"]] for row in rows])))
 
 
 @main.command()

@@ -75,3 +75,21 @@ def test_yibao_check_json_lists_errors_with_their_location(tmp_path):
     assert run.returncode == 2
     data = json.loads(run.stdout)
     assert not data[0]["ok"] and data[0]["errors"][0]["field"].endswith(".when") and data[0]["errors"][0]["line"]
+
+
+# -- the terminal for officers: tables by display width, colour only in a terminal -----------------------
+
+def test_tables_line_up_by_display_width_not_by_characters():
+    from engine.report import display_width, table
+
+    lines = table(["规则集 id", "标题 title"], [["hainan", "海南省细则"], ["inner-mongolia", "内蒙古 x"]])
+    starts = {display_width(line[:line.index(cell)]) for line, cell in zip(lines, ["标题", "海南", "内蒙古"])}
+    assert len(starts) == 1  # the second column starts at the same screen column on every line
+    assert display_width("暂停 ok") == 7 and display_width("\x1b[32mok\x1b[0m") == 2
+
+
+def test_yibao_list_and_test_print_no_colour_codes_into_a_pipe():
+    for args in (("list",), ("test", "weihai"), ("check", "weihai")):
+        run = yibao(*args)
+        assert run.returncode == 0 and "\x1b[" not in run.stdout, args
+    assert "规则集 id" in yibao("list").stdout

@@ -197,3 +197,36 @@ def expected_old_reading(text):
 
 
 NEW_READING = "“8分（含）以下”的学习措施适用于使年度累计为 1 至 8 分的每一次记分决定。"
+
+
+# -- an invariant: a form edit changes exactly the value it names ------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+SCALARS = st.one_of(st.integers(min_value=-10**6, max_value=10**6), st.booleans(),
+                    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+                    st.sampled_from(["a: b", "# not a comment", "'quoted'", '"dq"', "- dash", "yes", "null", "12", "",
+                                     " lead", "trail ", "one\ntwo", "x\n\ny\n", "中文：冒号", "[x]", "{y}", "&anchor", "*alias", "%", "@", "`code`"]))
+PLACES = [["parameters", "study_trigger", "value"], ["consequences", "rules", 1, "months"],
+          ["consequences", "rules", 1, "when"], ["scoring", "tiers", 0, "points", "important"],
+          ["scoring", "tiers", 0, "text"], ["parameters", "study_trigger", "interpretation"],
+          ["parameters", "study_trigger", "interpretation_zh"], ["parameters", "study_trigger", "new_key"]]
+HAINAN = (ROOT / "rulebooks" / "hainan.yaml").read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=SCALARS, place=st.sampled_from(PLACES))
+def test_set_value_changes_exactly_the_named_value_and_keeps_every_comment(value, place):
+    import copy
+
+    from engine.base.documents import load_yaml
+
+    edited = set_value(HAINAN, place, value)
+    expected = copy.deepcopy(load_yaml(HAINAN).data)
+    node = expected
+    for key in place[:-1]:
+        node = node[key]
+    node[place[-1]] = value
+    assert load_yaml(edited).data == expected
+    comments = [line for line in HAINAN.splitlines() if line.lstrip().startswith("#")]
+    assert [line for line in edited.splitlines() if line.lstrip().startswith("#") and line in comments] == comments
