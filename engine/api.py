@@ -5,11 +5,12 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
-from engine.errors import CaseError, Location, NotSupported, YibaoError
+from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
+from engine.spec.build import build_spec
 from engine.rulebook import registry
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.base.documents import load_yaml, load_yaml_file
 
 
@@ -42,7 +43,7 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
         if error.location.field == "rulebook":  # unknown id: point into the case
-            error.location = document.location(("rulebook",))
+            raise error.relocated(document.location(("rulebook",))) from None
         raise
     return document, compiled
 
@@ -76,7 +77,6 @@ def compile_rulebook_text(text: str, source: str) -> Rulebook:
 
 
 def _document_errors(document) -> List["YibaoError"]:
-    from engine.rulebook.model import build_rulebook
     from engine.base.schemas import schema_errors
 
     if not isinstance(document.data, dict):
@@ -89,9 +89,9 @@ def _document_errors(document) -> List["YibaoError"]:
     if errors:
         return list(errors)
     try:
-        build_rulebook(document)
-    except YibaoError as error:
-        return list(getattr(error, "all_errors", [error]))
+        build_spec(document)
+    except InvalidRulebook as invalid:
+        return list(invalid.errors)
     return []
 
 

@@ -31,7 +31,7 @@ from fastapi.responses import JSONResponse, Response
 
 from engine import api
 from engine.errors import Location, NotSupported, RulebookNotFound, YibaoError
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.base.schemas import load_schema, schema_dir
 
 #: Default largest request body (bytes). One person's ledger is a few kilobytes.
@@ -232,7 +232,7 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
             return _error(501, error)
         except YibaoError as error:
             if error.location.file is None and error.location.line is None:
-                error.location = Location(REQUEST, field=error.location.field)
+                error = error.relocated(Location(REQUEST, field=error.location.field))
             return _error(422, error)
 
     async def answer_body(request: Request, run) -> Response:

@@ -11,7 +11,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List
+from typing import Any, List, Optional
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -38,7 +38,7 @@ def load_schema(name: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def validator(name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -73,7 +73,8 @@ def _explain(error: ValidationError) -> str:
     return error.message + (f" ({description})" if description else "")
 
 
-def _located(document: PositionedDocument, error: ValidationError) -> SchemaError:
+def locate(document: PositionedDocument, error: ValidationError) -> SchemaError:
+    """A jsonschema error as a :class:`SchemaError` at the YAML line and column of the offending value."""
     path = list(error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
         deepest = best_match(error.context)
@@ -94,20 +95,43 @@ def _located(document: PositionedDocument, error: ValidationError) -> SchemaErro
 
 def schema_errors(document: PositionedDocument, name: str) -> List[SchemaError]:
     """Every schema violation of ``document``, located, in document order."""
-    errors = [_located(document, e) for e in _validator(name).iter_errors(document.data)]
+    errors = [locate(document, e) for e in validator(name).iter_errors(document.data)]
     return sorted(errors, key=lambda e: (e.location.line or 0, e.location.column or 0))
 
 
 def validate(document: PositionedDocument, name: str) -> None:
     """Raise the most relevant schema violation of ``document`` as a located :class:`SchemaError`."""
-    error = best_match(_validator(name).iter_errors(document.data))
+    error = best_match(validator(name).iter_errors(document.data))
     if error is not None:
-        raise _located(document, error)
+        raise locate(document, error)
+
+
+def best_error(document: PositionedDocument, name: str, *, deepest_first: bool = False) -> Optional[SchemaError]:
+    """The most relevant schema violation of ``document`` (jsonschema's ``best_match``), located;
+    None when valid. ``deepest_first`` breaks ties toward the most deeply nested value."""
+    errors = list(validator(name).iter_errors(document.data))
+    if not errors:
+        return None
+    if deepest_first:
+        errors.sort(key=lambda e: len(list(e.absolute_path)), reverse=True)
+    return locate(document, best_match(errors))
+
+
+def first_error(document: PositionedDocument, name: str) -> Optional[SchemaError]:
+    """The first schema violation of ``document`` in the schema's own order, located; None when valid.
+
+    Valid data the fast validator accepts costs no jsonschema run (the hot path of batches).
+    """
+    if surely_valid(name, document.data):
+        return None
+    for error in validator(name).iter_errors(document.data):
+        return locate(document, error)
+    return None
 
 
 def validate_data(data: Any, name: str) -> None:
     """Validate plain data (no positions), e.g. a result against ``result.schema.json``."""
-    error = best_match(_validator(name).iter_errors(data))
+    error = best_match(validator(name).iter_errors(data))
     if error is not None:
         raise SchemaError(f"{format_path(error.absolute_path) or '(document)'}: {_explain(error)}")
 

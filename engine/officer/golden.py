@@ -21,7 +21,7 @@ from engine.api import evaluate_institution, load_rulebook
 from engine.base.documents import PositionedDocument, load_yaml_file
 from engine.base.schemas import schema_errors
 from engine.errors import CaseError, Location, YibaoError
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 
 GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "golden"
 #: The kinds of golden file (``kind:``), as ``schemas/golden.schema.json`` lists them.

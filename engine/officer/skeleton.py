@@ -14,7 +14,7 @@ from typing import List, Mapping
 
 from engine.officer.docsgen.html import LEVEL_ZH, ROLE_ZH, WAY_ZH
 from engine.officer.docsgen.ledgers import base_date
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from engine.api import load_rulebook
-from engine.rulebook.model import Consequence, Rulebook
+from engine.rulebook.rulebook import Rulebook
+from engine.spec.scoring import Consequence
 
 #: The units a sentence of law writes its numbers in, and what each one measures.
 UNITS = {"months": "个月", "points": "分", "years": "年"}

@@ -26,7 +26,7 @@ from engine.officer.docsgen.compare import Example, evaluate_example, load_examp
 from engine.officer.docsgen.diff import diff_rulebooks, to_json
 from engine.officer.golden import GOLDEN_ROOT, compare_rulebooks, golden_files, read_golden, run_golden
 from engine.officer.textlint import check_text_numbers
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.workbench.sections import path_exists, sections
 from engine.workbench.yamledit import set_value
 

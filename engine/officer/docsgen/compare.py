@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from engine.errors import YibaoError
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.chart import line_chart
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc

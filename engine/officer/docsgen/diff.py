@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.html import compact
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, List, Mapping, Optional
 
 from engine import api
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.diff import diff_rulebooks, to_json
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
