@@ -121,6 +121,11 @@ class YibaoError(Exception):
         return _rebuild(type(self), (self.message, location, self.snippet, self.caret, self.suggestion,
                                      self.expected))
 
+    def detached(self) -> "YibaoError":
+        """The same error as a fresh value, without the traceback and the exception it was raised
+        during (a parser's internal state, say): safe to keep, compare and send to another process."""
+        return self.relocated(self.location)
+
     def one_line(self) -> str:
         """The error as a single line: ``file:line:col: field: message`` (line breaks in values folded)."""
         where = self.location.render()
@@ -201,7 +206,7 @@ class InvalidRulebook(RulebookError):
     errors: Tuple[YibaoError, ...]
 
     def __init__(self, errors: Iterable[YibaoError]) -> None:
-        found = tuple(errors)
+        found = tuple(error.detached() for error in errors)
         if not found:
             raise ValueError("an invalid rulebook has at least one error")
         first = found[0]
