@@ -8,6 +8,7 @@ guarded by a lock, so concurrent callers share one compiled rulebook.
 from __future__ import annotations
 
 import datetime as _dt
+import glob
 import os
 import stat
 import threading
@@ -90,7 +91,8 @@ def version_files(rulebook_id: str) -> List[Path]:
     folders = [Path(name) for name, _ in key[1]]
     found: Dict[str, Path] = {}
     for folder in folders:
-        for path in sorted(folder.glob(f"{rulebook_id}.yaml")) + sorted(folder.glob(f"{rulebook_id}@*.yaml")):
+        pattern = glob.escape(rulebook_id)  # an id is a name, never a pattern ('*' matches nothing)
+        for path in sorted(folder.glob(f"{pattern}.yaml")) + sorted(folder.glob(f"{pattern}@*.yaml")):
             found.setdefault(path.name, path)
     with _lock:
         _version_cache[key] = tuple(found.values())
