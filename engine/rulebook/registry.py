@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from engine.errors import Location, RulebookError, RulebookNotFound, did_you_mean
+from engine.evaluate.compiled.evaluator import CompiledEvaluator
 from engine.rulebook import inherit
+from engine.rulebook.backend import Backend
+from engine.rulebook.cache import Entry, Reads
 from engine.rulebook.rulebook import Rulebook
 from engine.spec.build import build_spec
 from engine.spec.rulebook import RulebookSpec
@@ -112,8 +115,10 @@ def version_on(rulebook_id: str, day) -> Optional[Rulebook]:
     return None
 
 
-def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> PositionedDocument:
-    """The parent named by ``extends``: the version in force when the child takes effect, else ``<id>.yaml``."""
+def _load_parent(parent_id: str, child: PositionedDocument, where: Location,
+                 reads: Optional[Reads] = None) -> PositionedDocument:
+    """The parent named by ``extends``: the version in force when the child takes effect, else ``<id>.yaml``.
+    ``reads`` records the files read (for the compiled-rulebook cache)."""
     files = version_files(parent_id)
     if not files:
         ids = available_ids()
@@ -126,6 +131,8 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> 
             start = _dt.date.fromisoformat(str(child.data["effective"].get("from")))
         except ValueError:
             start = None
+    if len(files) > 1 and reads is not None:
+        reads.cacheable = False  # the parent depends on the child's dates: not cached
     if start is not None and len(files) > 1:
         for path in files:
             document = load_yaml_file(_display_path(path))
@@ -137,12 +144,16 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> 
                 continue
             if low <= start and (high is None or start <= high):
                 return document
+    if reads is not None:
+        return reads.document(_display_path(chosen), parent_id)
     return load_yaml_file(_display_path(chosen))
 
 
-def merged_document(document: PositionedDocument) -> PositionedDocument:
+def merged_document(document: PositionedDocument, reads: Optional[Reads] = None) -> PositionedDocument:
     """``document`` with its ``extends`` chain merged in (see :mod:`engine.rulebook.inherit`)."""
-    return inherit.resolve(document, _load_parent)
+    if reads is None:
+        return inherit.resolve(document, _load_parent)
+    return inherit.resolve(document, lambda parent_id, child, where: _load_parent(parent_id, child, where, reads))
 
 
 def resolve(id_or_path: str) -> Path:
@@ -165,18 +176,41 @@ def resolve(id_or_path: str) -> Path:
                            Location(field="rulebook"))
 
 
-def compile_document(document: PositionedDocument) -> Rulebook:
-    """Schema-validate and compile one parsed rulebook document (inheritance resolved)."""
+def compile_document(document: PositionedDocument, reads: Optional[Reads] = None) -> Rulebook:
+    """Schema-validate and compile one parsed rulebook document (inheritance resolved). ``reads``:
+    the files were read through it, and the rulebook's generated code may be cached under their content."""
     if not isinstance(document.data, dict):
         raise RulebookError("a rulebook must be a YAML mapping with id, title, document, effective, scope, …",
                             Location(document.source, 1, 1))
     source = document.source
-    document = merged_document(document)
+    document = merged_document(document, reads)
     validate(document, "rulebook")
     spec = build_spec(document)
     lineage = tuple(getattr(document, "lineage", (spec.id,)))
     spec = replace(spec, origins=tuple(inherit.origins(document)), lineage=lineage)
-    return Rulebook.of(spec, _sibling_versions(spec.id, source))
+    entry = reads.entry(spec.id, _single_file) if reads is not None else None
+    return Rulebook.of(spec, _sibling_versions(spec.id, source), Backend(entry))
+
+
+def _single_file(rulebook_id: str) -> Optional[Path]:
+    """The one file of a rulebook id (an ``extends`` parent), or None when it has none or several
+    (then the parent depends on dates, and its rulebooks are not cached)."""
+    files = version_files(rulebook_id)
+    return files[0] if len(files) == 1 else None
+
+
+def cached_evaluator(id_or_path: str) -> Optional[CompiledEvaluator]:
+    """The generated evaluator of a rulebook from the compiled-rulebook cache, without reading the
+    rulebook (engine/rulebook/cache.py); None when there is no fresh entry, or when its id has
+    several versions (each event is then judged by its own version: the facade decides)."""
+    try:
+        path = resolve(id_or_path)
+    except RulebookError:
+        return None
+    evaluator = Entry(path, _single_file).load()
+    if evaluator is None or len(version_files(evaluator.name)) > 1:
+        return None
+    return evaluator
 
 
 def _sibling_versions(rulebook_id: str, source: str) -> Callable[[], Sequence[RulebookSpec]]:
@@ -199,7 +233,8 @@ def load(id_or_path: str) -> Rulebook:
         if cached is not None:
             return cached
         display = _display_path(path)
-        rulebook = compile_document(load_yaml_file(display))
+        reads = Reads()
+        rulebook = compile_document(reads.document(display), reads)
         _cache[key] = rulebook
         return rulebook
 

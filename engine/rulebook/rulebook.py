@@ -18,6 +18,7 @@ from engine.evaluate.attributed import evaluate_with_attribution, uses_attributi
 from engine.evaluate.attribution import attribute_case
 from engine.evaluate.deadlines import DeadlineResult, compute_deadline
 from engine.evaluate.person import can_settle_case, evaluate_case
+from engine.rulebook.backend import FALLBACK, Backend
 from engine.spec.rulebook import RulebookSpec
 
 Positions = Optional[Dict[Tuple, Mark]]
@@ -36,12 +37,16 @@ class Rulebook(RulebookSpec):
 
     #: Every version of this rulebook id, by effective period (empty: this file stands alone).
     versions: Callable[[], Sequence[RulebookSpec]] = field(default=_alone, repr=False, compare=False)
+    #: Which evaluator runs its cases: the generated code where it covers them (engine/rulebook/backend.py).
+    backend: Backend = field(default_factory=Backend, repr=False, compare=False)
 
     @classmethod
-    def of(cls, spec: RulebookSpec, versions: Callable[[], Sequence[RulebookSpec]] = _alone) -> "Rulebook":
-        """The facade over ``spec``; ``versions`` lists the sibling versions when there are several."""
+    def of(cls, spec: RulebookSpec, versions: Callable[[], Sequence[RulebookSpec]] = _alone,
+           backend: Optional[Backend] = None) -> "Rulebook":
+        """The facade over ``spec``; ``versions`` lists the sibling versions when there are several;
+        ``backend`` carries its entry in the compiled-rulebook cache."""
         values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(RulebookSpec)}
-        return cls(**values, versions=versions)
+        return cls(**values, versions=versions, backend=backend or Backend())
 
     def evaluate(self, case: Mapping[str, Any], *, source: Optional[str] = None, positions: Positions = None,
                  trace: bool = True) -> Dict[str, Any]:
@@ -49,8 +54,16 @@ class Rulebook(RulebookSpec):
 
         A case with an organisation, attributed score events or events naming their ``person`` is
         attributed first, then every assigned person is scored (docs/contract.md).
+
+        A case the rulebook's generated code covers is evaluated by it, any other by the interpreter;
+        the result is the same (engine/rulebook/backend.py). Results share constant parts (the
+        readings' interpretations) between calls: treat them as read-only.
         """
         versions = self.versions()
+        if not versions:
+            result = self.backend.evaluate(self, case, trace)
+            if result is not FALLBACK:
+                return result
         if uses_attribution(case):
             return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace,
                                              versions=versions)
