@@ -52,7 +52,7 @@ def compare(rulebook, evaluator, cases: List[Any], tally: Counter, limit: int = 
         for trace in (False, True):
             expected = interpreter(rulebook, case, trace)
             try:
-                got = evaluator.evaluate(case, trace, strict=True)
+                got = evaluator.evaluate_strict(case, trace)
             except Exception as error:  # noqa: BLE001 - reported as a failure of generated code
                 tally["failed"] += 1
                 if tally["failed"] <= limit:

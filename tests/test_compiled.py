@@ -71,7 +71,7 @@ def same(rulebook_id: str, case: Any) -> bool:
     answered = True
     for trace in (False, True):
         expected = interpreter(rulebook, case, trace)
-        got = evaluator.evaluate(case, trace, strict=True)
+        got = evaluator.evaluate_strict(case, trace)
         if got is FALLBACK:
             assert expected is None or case_uncovered(case), \
                 f"fell back on a covered, valid case (trace={trace}): {json.dumps(case, ensure_ascii=False)}"
@@ -220,7 +220,7 @@ def test_uncovered_cases_fall_back_and_the_facade_answers_alike(name, event):
     case = json.loads(json.dumps(BASE))
     case["events"].append(event)
     assert case_uncovered(case)
-    assert compiled("inner-mongolia").evaluate(case, False, strict=True) is FALLBACK
+    assert compiled("inner-mongolia").evaluate_strict(case, False) is FALLBACK
     rulebook = engine.load_rulebook("inner-mongolia")
     for trace in (False, True):
         try:
@@ -235,7 +235,7 @@ def test_plain_covered_case_is_answered_by_generated_code():
     case = {"rulebook": "inner-mongolia", "as_of": "2025-12-31", "person": {"id": "P", "role": "physician"},
             "events": [{"kind": "score", "date": "2025-04-10", "situation": "18.3.1", "responsibility": "primary"}]}
     assert case_uncovered(case) is None
-    assert compiled("inner-mongolia").evaluate(case, True, strict=True) is not FALLBACK
+    assert compiled("inner-mongolia").evaluate_strict(case, True) is not FALLBACK
 
 
 def test_rulebook_with_several_versions_is_not_compiled():

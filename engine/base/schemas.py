@@ -11,7 +11,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -147,6 +147,21 @@ def _fast_validator(name: str) -> Any:
         return jsonschema_rs.validator_for(load_schema(name))
     except Exception:  # noqa: BLE001 - a schema it cannot compile: always take the jsonschema path
         return None
+
+
+def fast_check(name: str) -> Callable[[Any], bool]:
+    """:func:`surely_valid` for one schema as one callable, for hot paths that check many documents."""
+    validator = _fast_validator(name)
+    if validator is None:
+        return lambda data: False
+    is_valid = validator.is_valid
+
+    def check(data: Any) -> bool:
+        try:
+            return bool(is_valid(data))
+        except Exception:  # noqa: BLE001 - e.g. integers beyond 64 bits: let jsonschema judge
+            return False
+    return check
 
 
 def surely_valid(name: str, data: Any) -> bool:

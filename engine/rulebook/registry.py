@@ -216,11 +216,19 @@ def cached_evaluator(id_or_path: str) -> Optional[CompiledEvaluator]:
 def _sibling_versions(rulebook_id: str, source: str) -> Callable[[], Sequence[RulebookSpec]]:
     """Every version of ``rulebook_id`` when it has several files and ``source`` is one of them;
     nothing for a rulebook loaded from elsewhere (a file given by path stands alone)."""
+    frozen: List = []  # (folder state, answer) while the registry is frozen: the answer cannot change
+
     def siblings() -> Sequence[RulebookSpec]:
+        if frozen and frozen[0] is _frozen_state:
+            return frozen[1]
         if len(version_files(rulebook_id)) < 2:
-            return ()
-        found = versions(rulebook_id)
-        return tuple(found) if any(version.source == source for version in found) else ()
+            found: Sequence[RulebookSpec] = ()
+        else:
+            found = versions(rulebook_id)
+            found = tuple(found) if any(version.source == source for version in found) else ()
+        if _frozen_state is not None:
+            frozen[:] = [_frozen_state, found]
+        return found
     return siblings
 
 

@@ -8,7 +8,7 @@ variables (the names are listed in engine/evaluate/compiled/module.py); the part
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence, Tuple
 
 from engine.dsl.compiler import CompiledExpression
 from engine.evaluate.compiled.expressions import python
@@ -57,6 +57,20 @@ class Emitter:
         if value is None or type(value) in (bool, int, float, str):
             return repr(value)
         return self.src.constant(value, hint)
+
+    def record(self, variable: str, fields: Sequence[Tuple[str, Any]]) -> None:
+        """Write a result record as a copy of a constant template (the record's keys in order, with
+        its constant values) and then its variable fields, given as ``(source,)`` — a dict copy
+        costs half of a dict display of twenty keys."""
+        template = {}
+        for name, value in fields:
+            assert isinstance(value, tuple) or value is None or type(value) in (bool, int, float, str), \
+                "a template holds immutable constants only (a list would be shared between results)"
+            template[name] = None if isinstance(value, tuple) else value
+        self.src(f"{variable} = {self.src.constant(template, 'RECORD')}.copy()")
+        for name, value in fields:
+            if isinstance(value, tuple):
+                self.src(f"{variable}[{name!r}] = {value[0]}")
 
     # -- the trace ---------------------------------------------------------------------------------
     def step(self, step: str, event: str, rule: Any, article: Any, *detail: Any) -> None:

@@ -14,7 +14,8 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from engine.evaluate.compiled.coverage import Uncovered
 from engine.evaluate.compiled.module import Functions, load
-from engine.evaluate.compiled.runtime import FALLBACK, valid_case
+from engine.base.schemas import fast_check
+from engine.evaluate.compiled.runtime import FALLBACK
 
 Key = Tuple[Tuple[str, type, Any], ...]
 
@@ -41,6 +42,7 @@ class CompiledEvaluator:
         self._default: Optional[Functions] = None
         self._generate = generate
         self._lock = threading.Lock()
+        self._valid = fast_check("case")
 
     @classmethod
     def from_source(cls, source: str, generate: Optional[Callable[[Dict[str, Any]], str]] = None,
@@ -93,22 +95,28 @@ class CompiledEvaluator:
             readings[name] = value
         return readings
 
-    def evaluate(self, case: Any, trace: bool, *, strict: bool = False) -> Any:
-        """The result of ``case``, or FALLBACK. ``strict``: let a failure of generated code raise
-        (tests) instead of falling back."""
-        if not valid_case(case):
+    def evaluate(self, case: Any, trace: bool) -> Any:
+        """The result of ``case``, or FALLBACK."""
+        if type(case) is not dict or not self._valid(case):
             return FALLBACK
-        chosen = case.get("parameters")
-        if chosen:
-            readings = self.readings(chosen)
-            functions = self._functions_for(readings) if readings is not None else None
-        else:
-            functions = self._default
-        if functions is None:
-            return FALLBACK
-        if strict:
-            return functions[trace](case)
         try:
+            functions = self._readings_of(case)
+            if functions is None:
+                return FALLBACK
             return functions[trace](case)
         except Exception:  # noqa: BLE001 - generated code never raises for a case the interpreter accepts;
             return FALLBACK  # anything else (a condition failing at run time) is the interpreter's to report
+
+    def evaluate_strict(self, case: Any, trace: bool) -> Any:
+        """:meth:`evaluate`, but a failure of generated code raises instead of falling back (tests)."""
+        if type(case) is not dict or not self._valid(case):
+            return FALLBACK
+        functions = self._readings_of(case)
+        return FALLBACK if functions is None else functions[trace](case)
+
+    def _readings_of(self, case: Dict[str, Any]) -> Optional[Functions]:
+        chosen = case.get("parameters")
+        if not chosen:
+            return self._default
+        readings = self.readings(chosen)
+        return self._functions_for(readings) if readings is not None else None

@@ -49,8 +49,8 @@ def _way(e: Emitter, slot: int, way: RepairWay) -> None:
     src, repair = e.src, e.spec.repair
     names = _repair_names(e, slot, way)
     count, points = WAY_SLOTS + 2 * slot, WAY_SLOTS + 2 * slot + 1
-    src(f"record = {{'event': index, 'date': text, 'way': {way.id!r}, 'accepted': False, 'points': 0, "
-        f"'reason': None, 'articles': [{e.const(way.legal.article)}], 'shortened': None}}")
+    e.record("record", [("event", ("index",)), ("date", ("text",)), ("way", way.id), ("accepted", False), ("points", 0),
+                        ("reason", None), ("articles", (f"[{e.const(way.legal.article)}]",)), ("shortened", None)])
     src("if score:", "    record['score'] = number(score)", "repairs.append(record)")
     for rule in repair.refuse:
         with src.block(f"if {e.cond(rule.when, names)}"):
@@ -179,11 +179,10 @@ def _obligation_record(e: Emitter, obligation: Obligation, rule: Optional[Conseq
     if rule is not None and rule.legal.article != obligation.legal.article:
         articles.append(rule.legal.article)
     fixed = term_fields(rule)
-    src(f"record = {{'event': index, 'date': text, 'obligation': {obligation.id!r}, 'passed': passed, "
-        f"'action': {rule.action if rule else 'none'!r}, 'measure': {e.const(rule.measure if rule else None)}, "
-        + "".join(f"{name!r}: {e.const(value)}, " for name, value in fixed.items())
-        + f"'from': None, 'until': None, 'articles': {literal(articles)}, "
-        f"'rules': {[rule.id] if rule else []!r}}}")
+    e.record("record", [("event", ("index",)), ("date", ("text",)), ("obligation", obligation.id), ("passed", ("passed",)),
+                        ("action", rule.action if rule else "none"), ("measure", rule.measure if rule else None)]
+             + list(fixed.items()) + [("from", None), ("until", None), ("articles", (literal(articles),)),
+                                      ("rules", (repr([rule.id] if rule else []),))])
     src("obligations.append(record)")
     suffix = f" → {rule.action}" if rule else ": no consequence"
     e.step("obligation", "index", rule.id if rule else obligation.id, obligation.legal.article,

@@ -32,8 +32,8 @@ from engine.spec.rulebook import RulebookSpec
 #: Changes whenever the generator writes different code for the same spec (part of the cache key).
 GENERATOR = "1"
 
-_IMPORTS = ("from engine.evaluate.compiled.runtime import (DATE, DAYS, FALLBACK, FIRST, FUNCTIONS, InclusiveRange, "
-            "ONE_DAY, add_days,\n    add_months, add_years, day_of, enter, iso_periods, number)")
+_IMPORTS = ("from engine.evaluate.compiled.runtime import (DATE, DAYS, EVENT_KEYS, FALLBACK, FIRST, FUNCTIONS, "
+            "InclusiveRange, ONE_DAY,\n    add_days, add_months, add_years, day_of, enter, iso_periods, number)")
 
 Functions = Tuple[Callable[[Any], Any], Callable[[Any], Any]]
 

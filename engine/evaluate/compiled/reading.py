@@ -18,7 +18,8 @@ _REPAIR_NAMES = ("score", "points", "verified", "rewarded")  # the reader's fixe
 
 def points_table(spec: RulebookSpec) -> Dict[Tuple[Any, ...], Tuple[Any, ...]]:
     """(situation code, responsibility, adjustment) → (tier, article, default, low, high) for every
-    combination the case reader accepts (engine/cases/person.py ``PersonReader.score``)."""
+    combination the case reader accepts (engine/cases/person.py ``PersonReader.score``); without the
+    adjustment where the rulebook allows none."""
     table = {}
     for code, situation in spec.situations.items():
         for responsibility in (None,) + LEVELS:
@@ -33,7 +34,8 @@ def points_table(spec: RulebookSpec) -> Dict[Tuple[Any, ...], Tuple[Any, ...]]:
                         situation.tier + (-1 if adjustment == "down_tier" else 1) not in spec.tiers:
                     continue
                 default, low, high, _ = allowed_points(spec, situation, responsibility, adjustment)
-                table[(code, responsibility, adjustment)] = (situation.tier, situation.legal.article, default, low, high)
+                key = (code, responsibility, adjustment) if spec.adjustments else (code, responsibility)
+                table[key] = (situation.tier, situation.legal.article, default, low, high)
     return table
 
 
@@ -41,7 +43,7 @@ def read_case(e: Emitter) -> None:
     """Locals after this code: ``as_of``, ``role``, ``person``, and ``evs``, the events as tuples
     ``(date, index, kind, text, …)`` sorted by date (stable)."""
     spec, src = e.spec, e.src
-    src(f"if case.keys() - {src.constant(CASE_FIELDS, 'FIELDS')}:")
+    src(f"if not case.keys() <= {src.constant(CASE_FIELDS, 'FIELDS')}:")
     src("    return FALLBACK  # an organisation: attribution")
     src("named = case.get('rulebook')")
     with src.block(f"if named and named != {spec.id!r}"):
@@ -83,7 +85,10 @@ def read_case(e: Emitter) -> None:
 
 
 def _fields(e: Emitter, kind: str) -> None:
-    with e.src.block(f"if not body.keys() <= {e.src.constant(EVENT_FIELDS[kind], 'FIELDS')}"):
+    fields = EVENT_FIELDS[kind]
+    if kind == "score" and not e.spec.adjustments:
+        fields = fields - {"adjustment"}  # the reader refuses any adjustment where the rulebook allows none
+    with e.src.block(f"if not body.keys() <= {e.src.constant(fields, 'FIELDS')}"):
         e.src("return FALLBACK")
 
 
@@ -98,7 +103,8 @@ def _read_score(e: Emitter) -> None:
             src("code = situation if type(situation) is str else str(situation)")
         with src.block("else"):
             src(f"code = {src.constant(catch, 'CATCH_ALL')}.get(body.get('tier'))")
-        src(f"entry = {table}.get((code, body.get('responsibility'), body.get('adjustment')))")
+        adjustment = ", body.get('adjustment')" if spec.adjustments else ""
+        src(f"entry = {table}.get((code, body.get('responsibility'){adjustment}))")
         with src.block("if entry is None or (situation is not None and 'tier' in body and body['tier'] != entry[0])"):
             src("return FALLBACK")
         src("points = body.get('points')")
@@ -109,9 +115,10 @@ def _read_score(e: Emitter) -> None:
         with src.block("elif not entry[3] <= points <= entry[4]"):
             src("return FALLBACK")
         src("inspection = body.get('inspection')", "behaviour = body.get('behaviour')")
+        with src.block("if inspection is None or behaviour is None"):
+            src("own = EVENT_KEYS[index] if index < 256 else f'#event-{index}'  # an event names its own")
         src(f"add((day, index, {SCORE}, text, code, entry[0], entry[1], body.get('responsibility'), int(points),"
-            " f'#event-{index}' if inspection is None else str(inspection),"
-            " f'#event-{index}' if behaviour is None else str(behaviour)))")
+            " own if inspection is None else str(inspection), own if behaviour is None else str(behaviour)))")
 
 
 def _read_repair(e: Emitter) -> None:

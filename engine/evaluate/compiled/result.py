@@ -35,7 +35,7 @@ def write_result(e: Emitter) -> None:
     with src.block("if st == 'suspended'"):
         src("until = current['term_until'] if 'term_until' in current else current['until']")
     src("elif st == 'terminated':", "    until = current.get('ban_until')", "else:", "    until = None")
-    src("as_of_text = as_of.isoformat()")
+    src("as_of_text = case['as_of']  # checked by day_of: ISO text, as the result writes it")
     src("status = {'as_of': as_of_text, 'state': st, 'until': None if until is None else until.isoformat(), "
         "'phase': current['phase']}")
     src("if current.get('awaiting_restoration') is True:", "    status['awaiting_restoration'] = True")

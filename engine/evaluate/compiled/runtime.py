@@ -14,12 +14,11 @@ from typing import Any, Dict, List, Optional
 
 from engine.base.calendar import add_days, add_months, add_years
 from engine.base.dates import parse_date
-from engine.base.schemas import surely_valid
 from engine.dsl.functions import FUNCTIONS, InclusiveRange
 from engine.evaluate.records import number
 
-__all__ = ["FALLBACK", "Fallback", "day_of", "enter", "valid_case", "add_days", "add_months", "add_years", "number",
-           "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "FIRST", "iso_periods"]
+__all__ = ["FALLBACK", "Fallback", "day_of", "enter", "add_days", "add_months", "add_years", "number",
+           "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "EVENT_KEYS", "FIRST", "iso_periods"]
 
 ONE_DAY = _dt.timedelta(days=1)
 DATE = _dt.date
@@ -65,9 +64,8 @@ def day_of(text: Any) -> Optional[_dt.date]:
     return day
 
 
-def valid_case(case: Any) -> bool:
-    """A case of plain JSON types that follows ``schemas/case.schema.json`` (the fast validator)."""
-    return type(case) is dict and surely_valid("case", case)
+#: ``'#event-<index>'``: the inspection and behaviour of an event that names none (engine/cases/person.py).
+EVENT_KEYS = tuple(f"#event-{index}" for index in range(256))
 
 
 def enter(periods: List[Dict[str, Any]], period: Dict[str, Any]) -> None:
@@ -84,6 +82,8 @@ def enter(periods: List[Dict[str, Any]], period: Dict[str, Any]) -> None:
 
 def iso_periods(periods: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """The periods with their dates as ``YYYY-MM-DD`` text (they are kept as dates while running)."""
+    if len(periods) == 1:  # the first period alone, untouched: no dates
+        return periods
     for period in periods:
         for name, value in period.items():
             if type(value) is _dt.date:

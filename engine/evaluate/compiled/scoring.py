@@ -31,7 +31,7 @@ def handle_score(e: Emitter) -> None:
         src("counted = points - before if points > before else 0")
     else:
         src("counted = points")
-    src("bmax[key] = points if points > before else before")
+    src("if points > before:", "    bmax[key] = points")
     if e.trace:
         with src.block("if counted < points"):
             e.step("aggregate", "index", "same-behaviour-max", spec.aggregation.article if spec.aggregation else None,
@@ -40,11 +40,11 @@ def handle_score(e: Emitter) -> None:
     src("uncapped = counted")
     _cap(e)
     src("total_before = yr[0] - yr[1]", "yr[0] += counted", "total = yr[0] - yr[1]")
-    src("ikey = (yn, inspection)", "itot[ikey] = itot.get(ikey, 0) + uncapped")
+    src("ikey = (yn, inspection)", "summed = itot[ikey] = itot.get(ikey, 0) + uncapped")
     scope = e.need("single_score_scope")
     if scope is None:
         return
-    src("single = itot[ikey]" if scope == "inspection" else "single = points")
+    src("single = summed" if scope == "inspection" else "single = points")
     src("if single > yr[2]:", "    yr[2] = single")
     if e.trace:
         src("detail_responsibility = ', ' + responsibility if responsibility else ''")
@@ -145,13 +145,14 @@ def decide(e: Emitter, rule: Optional[Consequence]) -> None:
     action = rule.action if rule else "none"
     articles = "[ev[6]" + (f", {e.const(rule.legal.article)}]" if rule else "]")
     fixed = term_fields(rule)
-    src("dn = len(decisions)")
-    src("decision = {'event': index, 'date': text, 'situation': ev[4], 'tier': tier, 'responsibility': responsibility, "
-        "'points': points, 'counted_points': counted, 'single': single, "
-        "'year_total': total if type(total) is int else number(total), "
-        f"'action': {action!r}, 'measure': {e.const(rule.measure if rule else None)}, "
-        + "".join(f"{name!r}: {e.const(value)}, " for name, value in fixed.items())
-        + f"'from': None, 'until': None, 'articles': {articles}, 'rules': {[rule.id] if rule else []!r}}}")
+    if rule is not None and rule.action in ("suspend", "terminate"):
+        src("dn = len(decisions)")
+    e.record("decision", [("event", ("index",)), ("date", ("text",)), ("situation", ("ev[4]",)), ("tier", ("tier",)),
+                          ("responsibility", ("responsibility",)), ("points", ("points",)),
+                          ("counted_points", ("counted",)), ("single", ("single",)),
+                          ("year_total", ("total if type(total) is int else number(total)",)), ("action", action),
+                          ("measure", rule.measure if rule else None)] + list(fixed.items())
+             + [("from", None), ("until", None), ("articles", (articles,)), ("rules", (repr([rule.id] if rule else []),))])
     if spec.scoring_model == "deduct" and spec.allowance is not None:
         src(f"decision['points_left'] = number(max(0, {spec.allowance!r} - total))")
     src("decisions.append(decision)")
