@@ -5,14 +5,22 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
-from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
-from engine.spec.build import build_spec
+from engine.base.lazy import lazy_module
+from engine.errors import CaseError, InvalidRulebook, Location, YibaoError, did_you_mean
+from engine.evaluate.compiled.runtime import FALLBACK
 from engine.rulebook import registry
-from engine.rulebook.rulebook import Rulebook
-from engine.base.documents import load_yaml, load_yaml_file
+from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
 from engine.base.limits import MAX_CASE_FILE_BYTES
+
+if TYPE_CHECKING:
+    from engine.rulebook.rulebook import Rulebook
+
+# The spec builders and the facade are imported when a rulebook is compiled or used, not with the
+# API: `yibao evaluate` with a fresh cache entry for its rulebook never needs them.
+_build = lazy_module("engine.spec.build")
+_facade = lazy_module("engine.rulebook.rulebook")
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -26,13 +34,49 @@ def list_rulebooks() -> List[str]:
 
 
 def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
-    """Evaluate the case file at ``path`` (YAML or JSON); errors point into that file."""
-    document, compiled = _read_case_file(path, rulebook, "a case must be a mapping with rulebook, as_of, person and events")
+    """Evaluate the case file at ``path`` (YAML or JSON); errors point into that file.
+
+    The rulebook's generated evaluator comes from the compiled-rulebook cache when it has a fresh
+    entry (engine/rulebook/cache.py): a one-shot command then does not read and compile the
+    rulebook. A case it does not answer, and any error, go the usual way, with the same result.
+    """
+    shape = "a case must be a mapping with rulebook, as_of, person and events"
+    document, rulebook_id = _read_case(path, rulebook, shape)
+    cached = registry.cached_evaluator(str(rulebook_id))
+    if cached is not None:
+        result = cached.evaluate(document.data, trace)
+        if result is not FALLBACK:
+            return result
+    document, compiled = _read_case_file(path, rulebook, shape, document)
     return compiled.evaluate(document.data, source=path, positions=document.positions, trace=trace)
 
 
-def _read_case_file(path: str, rulebook: Optional[str], shape: str):
-    """Load a case file and the rulebook it names (or ``rulebook``); errors point into the file."""
+def compiled_rulebook(id_or_path: str, readings: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+    """The Python a rulebook is compiled to (``yibao compile``): ``{rulebook, source, lines, readings,
+    reason}``. ``readings`` (name → value as text) selects another reading set than the rulebook's own;
+    ``source`` is None, and ``reason`` says why, where the generator does not cover the rulebook."""
+    rulebook = load_rulebook(id_or_path)
+    chosen: Dict[str, Any] = {}
+    for name, text in (readings or {}).items():
+        parameter = rulebook.parameters.get(name)
+        if parameter is None:
+            raise CaseError(f"unknown reading '{name}'; {rulebook.id} has {', '.join(rulebook.parameters) or 'none'}"
+                            + did_you_mean(name, list(rulebook.parameters)), Location(field="reading"))
+        value = next((allowed for allowed in parameter.allowed if str(allowed).lower() == text.lower()), None)
+        if value is None:
+            raise CaseError(f"'{text}' is not a reading of {name}; expected one of "
+                            f"{', '.join(map(str, parameter.allowed))}", Location(field="reading"))
+        chosen[name] = value
+    evaluator = rulebook.backend.evaluator(rulebook)
+    several = "several versions: each case is judged by the interpreter" if len(rulebook.versions()) else None
+    source = evaluator.source(chosen) if evaluator is not None else None
+    effective = {name: chosen.get(name, parameter.value) for name, parameter in rulebook.parameters.items()}
+    return {"rulebook": rulebook.id, "source": source, "lines": source.count("\n") if source else 0,
+            "readings": effective, "reason": several if evaluator is not None else rulebook.backend.uncovered}
+
+
+def _read_case(path: str, rulebook: Optional[str], shape: str):
+    """A case file and the id of the rulebook it names (or ``rulebook``); errors point into the file."""
     document = load_yaml_file(path, MAX_CASE_FILE_BYTES)
     data = document.data
     if not isinstance(data, dict):
@@ -40,6 +84,16 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
     rulebook_id = rulebook or data.get("rulebook")
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
+    return document, rulebook_id
+
+
+def _read_case_file(path: str, rulebook: Optional[str], shape: str, document: Optional[PositionedDocument] = None):
+    """Load a case file (unless given, read already) and the rulebook it names (or ``rulebook``);
+    errors point into the file."""
+    if document is None:
+        document, rulebook_id = _read_case(path, rulebook, shape)
+    else:
+        rulebook_id = rulebook or document.data.get("rulebook")
     try:
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
@@ -90,7 +144,7 @@ def _document_errors(document) -> List["YibaoError"]:
     if errors:
         return list(errors)
     try:
-        build_spec(document)
+        _build.build_spec(document)
     except InvalidRulebook as invalid:
         return list(invalid.errors)
     return []
@@ -183,7 +237,7 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Any = None, trace: b
     """
     from engine.evaluate.institution import evaluate_institution as _evaluate
 
-    if isinstance(rulebook, Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
+    if isinstance(rulebook, _facade.Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
         return _evaluate(rulebook, case, source=source, positions=positions, trace=trace)
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
@@ -213,7 +267,7 @@ def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, An
 
 def _rulebook_of(case: Any, rulebook: Any = None) -> Rulebook:
     """The compiled rulebook a case names (or the one given), with located errors."""
-    if isinstance(rulebook, Rulebook):
+    if isinstance(rulebook, _facade.Rulebook):
         return rulebook
     if rulebook is None:
         if not isinstance(case, Mapping):

@@ -2,324 +2,67 @@
 
 Every command computes its whole output before printing anything, so bad input never leaves a
 half-printed report: it prints one located error line to stderr and exits with status 2.
+
+The commands live in engine/commands/ and are imported only when one runs — click's documented
+lazy-loading of subcommands (click.palletsprojects.com, "Lazily Loading Subcommands"), not imports
+scattered inside functions: ``yibao evaluate CASE`` then imports what evaluating a case needs, not
+the batch runner, the documentation generator or the HTTP service, and starts in a fraction of
+the time.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any, Callable, List, Optional
+import importlib
+from typing import Dict, List, Optional
 
 import click
 
-from engine import api, officer
-from engine.errors import YibaoError
+from engine.commands.common import EXIT_BAD_INPUT  # noqa: F401  (the exit status of bad input, for callers)
 
-EXIT_BAD_INPUT = 2
+#: Every command: its name and ``module:function``.
+COMMANDS: Dict[str, str] = {
+    "evaluate": "engine.commands.cases:evaluate",
+    "institution": "engine.commands.cases:institution",
+    "attribute": "engine.commands.cases:attribute",
+    "check": "engine.commands.rulebooks:check",
+    "list": "engine.commands.rulebooks:list_command",
+    "deadline": "engine.commands.rulebooks:deadline_command",
+    "compile": "engine.commands.rulebooks:compile_command",
+    "batch": "engine.commands.services:batch",
+    "serve": "engine.commands.services:serve",
+    "workbench": "engine.commands.services:workbench",
+    "diff": "engine.commands.officer:diff",
+    "docs": "engine.commands.officer:docs",
+    "test": "engine.commands.officer:test_command",
+    "new-case": "engine.commands.officer:new_case",
+}
 
 
-def _fail(error: YibaoError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+class LazyGroup(click.Group):
+    """A command group whose commands are imported when they are run or listed."""
+
+    def __init__(self, *args, lazy_subcommands: Optional[Dict[str, str]] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = dict(lazy_subcommands or {})
+
+    def list_commands(self, ctx: click.Context) -> List[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_subcommands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        target = self.lazy_subcommands.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise ValueError(f"{target} is not a click command")
+        return command
 
 
-def _guard(action: Callable[[], Any]) -> Any:
-    try:
-        return action()
-    except YibaoError as error:
-        _fail(error)
-
-
-def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, lazy_subcommands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao-rules")
 def main() -> None:
     """yibao-rules: 医保支付资格管理 rulebooks as data — evaluate cases, check rulebooks."""
-
-
-@main.command()
-@click.argument("case_file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="print the JSON result (the public contract)")
-@click.option("--rulebook", default=None, help="evaluate with this rulebook id or file instead of the case's own")
-@click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
-def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
-    """Evaluate one person's ledger (CASE_FILE, YAML or JSON) and report status and decisions."""
-    from engine.report import render_evaluation
-
-    result = _guard(lambda: api.evaluate_file(case_file, rulebook=rulebook, trace=not no_trace))
-    output = _dump(result) if as_json else render_evaluation(result)
-    click.echo(output)
-
-
-def _paint(text: str, colour: str) -> str:
-    """Colour for the terminal; ``click.echo`` drops it when the output is a pipe or a file."""
-    return click.style(text, fg=colour, bold=colour == "red")
-
-
-@main.command()
-@click.argument("rulebooks", nargs=-1, required=True)
-@click.option("--origins", "show_origins", is_flag=True,
-              help="list every effective rule with the file and line it came from (inheritance)")
-@click.option("--json", "as_json", is_flag=True,
-              help="print [{rulebook, ok, summary, errors, warnings, text_warnings}] as JSON")
-def check(rulebooks: List[str], show_origins: bool, as_json: bool) -> None:
-    """Validate and compile rulebooks (ids or files); print every error with file:line:column.
-
-    Also warns where a rule's original sentence (text:) names a number (个月, 分, 年) that its
-    encoding (months, points, ban_years, thresholds) does not use. Exit status 2 when a rulebook has
-    errors; warnings do not change it.
-    """
-    from engine.report import render_check
-
-    reports = [_guard(lambda: officer.check_report(name, origins=show_origins)) for name in rulebooks]
-    failed = any(item["errors"] for item in reports)
-    if as_json:
-        click.echo(_dump(reports))
-        sys.exit(EXIT_BAD_INPUT if failed else 0)
-    for item in reports:
-        for error in item["errors"]:
-            click.echo(error["rendered"], err=True)
-        if item["errors"]:
-            click.echo(f"{item['rulebook']}: {len(item['errors'])} error(s) 个错误", err=True)
-    text = render_check(reports, paint=_paint)
-    if text:
-        click.echo(text)
-    if failed:
-        sys.exit(EXIT_BAD_INPUT)
-
-
-@main.command(name="list")
-@click.option("--json", "as_json", is_flag=True)
-def list_command(as_json: bool) -> None:
-    """List the rulebooks that can be loaded by id."""
-    rows = _guard(api.rulebook_index)
-    if as_json:
-        click.echo(_dump(rows))
-        return
-    from engine.report import table
-
-    click.echo("\n".join(table(["规则集 id", "文号 document", "施行 from", "标题 title"],
-                               [[row["id"], row["document"], row["effective_from"], row["title"]] for row in rows])))
-
-
-@main.command()
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--rulebook", "rulebook_id", required=True, help="rulebook id or file every case is evaluated with")
-@click.option("-o", "--output", "results", required=True, type=click.Path(dir_okay=False),
-              help="results file (JSON Lines); bad records go to RESULTS.errors.jsonl")
-@click.option("--workers", type=click.IntRange(1), default=None, help="processes (default: every core)")
-@click.option("--chunk-size", type=click.IntRange(1), default=500, show_default=True, help="persons per work unit")
-@click.option("--trace", is_flag=True, help="keep the explanation trace in each result line (large)")
-@click.option("--omit", multiple=True, metavar="FIELD", help="leave a top-level result field out (repeatable), e.g. interpretations")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default=None,
-              help="ledger format (default: by extension, .csv is CSV)")
-@click.option("--dask", default=None, metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
-@click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
-@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
-def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], chunk_size: int, trace: bool,
-          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool], as_json: bool) -> None:
-    """Evaluate a whole ledger (JSON Lines of cases, or CSV of events grouped by person_id).
-
-    Exit status 0 when every record was good, 3 when some were rejected (see RESULTS.errors.jsonl),
-    2 on bad arguments.
-    """
-    from engine.batch import run_batch
-
-    fields = tuple(dict.fromkeys(([] if trace else ["trace"]) + list(omit)))
-    summary = _guard(lambda: run_batch(ledger, results, rulebook_id, workers=workers, chunk_size=chunk_size,
-                                       omit=fields, dask=dask, progress=progress, fmt=fmt))
-    click.echo(_dump(summary.to_dict()) if as_json else summary.render())
-    sys.exit(summary.exit_code)
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1),
-              help="largest request body in bytes (larger: 413)")
-@click.option("--log-level", default="warning", show_default=True,
-              type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve(host: str, port: int, max_body: int, log_level: str) -> None:
-    """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/rulebooks, /openapi.json, …"""
-    try:
-        from engine.service import serve as run_service
-    except ImportError as error:
-        click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): {error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    _guard(lambda: run_service(host, port, max_body=max_body, log_level=log_level))
-
-
-
-@main.command()
-@click.option("--rulebooks", "folder", default=None, type=click.Path(file_okay=False),
-              help="folder of rulebooks to edit (default: the project's rulebooks/)")
-@click.option("--golden", "golden_root", default=None, type=click.Path(file_okay=False),
-              help="folder of golden cases by rulebook (default: tests/golden)")
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (keep it local)")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--open/--no-open", "open_browser", default=False, help="open the page in the web browser")
-def workbench(folder: Optional[str], golden_root: Optional[str], host: str, port: int, open_browser: bool) -> None:
-    """The officer's workbench: edit a rulebook in the browser and see at once what each change does.
-
-    Golden cases, the rule-by-rule diff against the saved file, the example ledgers and the
-    text/number check follow every edit; saving keeps comments and layout. http://HOST:PORT/
-    """
-    from engine.officer.docsgen import ROOT
-    from engine.officer.golden import GOLDEN_ROOT
-
-    try:  # optional extra: FastAPI, uvicorn and ruamel.yaml come with yibao-rules[workbench]
-        from engine.workbench.app import serve as run_workbench
-    except ImportError as error:
-        click.echo(f"error: yibao workbench needs the workbench extra (pip install 'yibao-rules[workbench]'): {error}",
-                   err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    click.echo(f"医保规则工作台 workbench: {url}  (Ctrl-C 结束 to stop)", err=True)
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(url)
-    _guard(lambda: run_workbench(folder or str(ROOT / "rulebooks"), golden_root or str(GOLDEN_ROOT), host, port))
-
-
-# -- documentation and the officers' loop (issue 7) ------------------------------------------------
-
-@main.command()
-@click.argument("rulebook_a")
-@click.argument("rulebook_b")
-@click.option("--json", "as_json", is_flag=True, help="print the differences as JSON")
-def diff(rulebook_a: str, rulebook_b: str, as_json: bool) -> None:
-    """Rule-by-rule differences from RULEBOOK_A to RULEBOOK_B (ids or files).
-
-    Situations are matched by code, consequences and settlement rules by id, repair ways by name;
-    the outcomes the engine computes for 0-12 points are compared too. Exit status: 0 no
-    differences, 1 differences, 2 bad input (like diff(1)).
-    """
-    if as_json:
-        data = _guard(lambda: officer.diff_rulebooks(rulebook_a, rulebook_b))
-        click.echo(_dump(data))
-        count = data["count"]
-    else:
-        text, count = _guard(lambda: officer.diff_report(rulebook_a, rulebook_b))
-        click.echo(text)
-    sys.exit(1 if count else 0)
-
-
-@main.command()
-@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
-              help="docs folder to write into (default: the project's docs/)")
-@click.option("--rulebook", "rulebooks", multiple=True, help="only these rulebooks (repeatable; default: all)")
-def docs(out: Optional[str], rulebooks: List[str]) -> None:
-    """Generate the documentation pages from the rulebooks (then: mkdocs build --strict)."""
-    from engine.officer.docsgen import ROOT
-
-    target = out or str(ROOT / "docs")
-    written = _guard(lambda: officer.generate_docs(target, list(rulebooks) or None))
-    click.echo(f"wrote {len(written)} files under {target}")
-
-
-@main.command(name="test")
-@click.argument("rulebook", required=False)
-@click.option("--golden", "golden_root", default=None, type=click.Path(file_okay=False),
-              help="folder of golden cases by rulebook (default: tests/golden)")
-@click.option("-q", "--quiet", is_flag=True, help="print failures and the summary only")
-@click.option("--json", "as_json", is_flag=True,
-              help="print {passed, failed, cases: [{path, title, kind, passed, mismatches, error, problem, trace}]}")
-def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: bool, as_json: bool) -> None:
-    """Run the golden cases of RULEBOOK (an id, a folder or one case file; default: all), sub-folders included.
-
-    Each failure prints the case, the field in words, expected vs actual and the trace; a golden file
-    that is itself wrong is one failure with its location. The last line is 'N passed, N failed'.
-    Exit status 1 when a case fails, 2 on bad input.
-    """
-    from engine.officer.golden import run_golden
-    from engine.officer.golden_report import report
-    from engine.report import render_golden_summary
-
-    files = _guard(lambda: officer.golden_cases(rulebook, golden_root))
-    if not files:
-        click.echo(f"no golden cases found{' for ' + rulebook if rulebook else ''}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    outcomes = [run_golden(path) for path in files]
-    failed = sum(1 for outcome in outcomes if not outcome.passed)
-    if as_json:
-        cases = [outcome.to_dict() for outcome in outcomes]
-        click.echo(_dump({"passed": len(outcomes) - failed, "failed": failed, "cases": cases}))
-    else:
-        failures = [report(outcome) for outcome in outcomes if not outcome.passed]
-        click.echo(render_golden_summary([{"path": o.path, "title": o.title, "passed": o.passed} for o in outcomes],
-                                         quiet=quiet, paint=_paint, failures=failures))
-    sys.exit(1 if failed else 0)
-
-
-@main.command(name="new-case")
-@click.argument("rulebook")
-@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False),
-              help="write to this file (default: print); an existing file is not overwritten")
-@click.option("--case-only", is_flag=True, help="a plain case for `yibao evaluate` instead of a golden case")
-def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
-    """Write a case skeleton for RULEBOOK to fill in, listing its situations, roles and repair ways."""
-    import os
-
-    text = _guard(lambda: officer.case_skeleton(rulebook, case_only=case_only))
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    if os.path.exists(output):
-        click.echo(f"error: {output}: exists already; choose another file name", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    click.echo(f"wrote {output}; fill in the FILL_IN parts, then run: yibao test {output}")
-
-
-@main.command(name="deadline")
-@click.argument("rulebook")
-@click.argument("kind")
-@click.argument("from_date", metavar="FROM_DATE")
-@click.option("--json", "as_json", is_flag=True, help="print {deadline, kind, article, from, text, rulebook, …}")
-def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) -> None:
-    """The deadline of KIND (appeal, verification, restoration, …) counted from FROM_DATE."""
-    result = _guard(lambda: api.deadline(rulebook, kind, from_date))
-    if as_json:
-        click.echo(_dump(result))
-        return
-    label = f" ({result['label']})" if result.get("label") else ""
-    word = "no earlier than" if result["bound"] == "earliest" else "by"
-    click.echo(f"{result['deadline']}")
-    click.echo(f"{result['kind']}{label}: {word} {result['deadline']}, counted from {result['from']} "
-               f"({result['from_means']}; {result['expression']})")
-    click.echo(f"{result['article']}: {result['text']}")
-    for note in result["notes"][1:]:
-        click.echo(f"note: {note}")
-
-
-@main.command()
-@click.argument("case_file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="print the JSON result")
-@click.option("--rulebook", default=None, help="evaluate with this rulebook id or file instead of the case's own")
-@click.option("--no-trace", is_flag=True, help="leave the explanation trace out")
-def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
-    """Evaluate one institution's staff in one year (CASE_FILE) against the rulebook's institution rules."""
-    from engine.report import render_institution_text
-
-    result = _guard(lambda: api.evaluate_institution_file(case_file, rulebook=rulebook, trace=not no_trace))
-    click.echo(_dump(result) if as_json else render_institution_text(result))
-
-
-@main.command()
-@click.argument("case_file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="print the JSON result")
-@click.option("--rulebook", default=None, help="attribute with this rulebook id or file instead of the case's own")
-def attribute(case_file: str, as_json: bool, rulebook: Optional[str]) -> None:
-    """Who bears which responsibility for one finding (CASE_FILE: violation, involved, org)."""
-    from engine.report import render_attribution
-
-    result = _guard(lambda: api.attribute_file(case_file, rulebook=rulebook))
-    click.echo(_dump(result) if as_json else render_attribution(result))
 
 
 if __name__ == "__main__":

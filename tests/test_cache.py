@@ -145,3 +145,12 @@ def test_no_cache_when_switched_off(books, monkeypatch):
     monkeypatch.setenv("YIBAO_CACHE_DIR", "off")
     api.load_rulebook("t-book").evaluate(case("t-book"))
     assert entries(books) == [] and registry.cached_evaluator("t-book") is None
+
+
+def test_damaged_compiled_code_is_compiled_again_from_the_source(books):
+    result = api.load_rulebook("t-book").evaluate(case("t-book"))
+    [code_file] = sorted((books.parent / "cache").glob("*.code"))
+    code_file.write_bytes(b"\xe3damaged")
+    cached = registry.cached_evaluator("t-book")
+    assert cached is not None and cached.evaluate(case("t-book"), True) == result
+    assert code_file.read_bytes() != b"\xe3damaged"  # written again for the next run

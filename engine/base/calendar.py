@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Literal, Mapping, Optional, get_args
 
-import chinese_calendar
-
+from engine.base.lazy import lazy_module
 from engine.errors import CalendarError
+
+# The State Council schedules are read only when a working day is counted (deadlines), not for months.
+chinese_calendar = lazy_module("chinese_calendar")
 
 DayKind = Literal["workday", "holiday"]
 Unit = Literal["workdays", "days", "months", "years"]

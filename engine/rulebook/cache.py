@@ -10,6 +10,9 @@ and the hash of its own code). Only the engine's own output is ever loaded: an e
 generated source and its SHA-256, written by this engine; a stale entry (another content, another
 engine), a corrupt one or one that does not compile is ignored and written again.
 
+Next to an entry, its source compiled to Python code (``marshal``, as Python keeps ``.pyc`` files),
+named by its SHA-256 in the entry: a one-shot command runs it without compiling the source again.
+
 The folder is ``$YIBAO_CACHE_DIR`` if set (``off``: no cache), else ``$XDG_CACHE_HOME/yibao-rules``
 (default ``~/.cache/yibao-rules``). A folder that cannot be written only costs the speed-up.
 """
@@ -19,20 +22,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import marshal
 import os
 import sys
 import tempfile
 from pathlib import Path
+from types import CodeType
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from engine.base.documents import PositionedDocument, load_yaml, read_text_file
 from engine.evaluate.compiled.evaluator import CompiledEvaluator
-from engine.evaluate.compiled.module import GENERATOR
+from engine.evaluate.compiled.loader import GENERATOR, compile_source
 
 _ENGINE = Path(__file__).resolve().parent.parent
-_VERSION = "0.1.0"  # engine.__version__ (the package root imports the whole API; this module must not)
 #: Entries older than this layout are ignored.
-_LAYOUT = 1
+_LAYOUT = 2
 
 
 def folder() -> Optional[Path]:
@@ -46,11 +50,19 @@ def folder() -> Optional[Path]:
 
 @functools.lru_cache(maxsize=None)
 def fingerprint() -> str:
-    """The engine that writes entries: its version, the generator's version and a hash of its code."""
-    digest = hashlib.sha256(f"{_VERSION}|{GENERATOR}|{_LAYOUT}|{sys.version_info[:2]}".encode())
-    for path in sorted(_ENGINE.rglob("*.py")):
-        digest.update(str(path.relative_to(_ENGINE)).encode())
-        digest.update(path.read_bytes())
+    """The engine that writes entries: the generator's version, the Python that compiles its code, and
+    the identity of every module of the engine (path, size and modification time: a changed module is
+    another engine; reading them all would cost a one-shot command more than the cache saves)."""
+    digest = hashlib.sha256(f"{GENERATOR}|{_LAYOUT}|{sys.implementation.cache_tag}".encode())
+    folders = [str(_ENGINE)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda item: item.name):
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    digest.update(f"{entry.path}|{info.st_size}|{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -129,33 +141,57 @@ class Entry:
                     or _sha(source.encode("utf-8")) != entry.get("source_sha256")
                     or not self._parents_match(entry["parents"])):
                 return None
-            return CompiledEvaluator.from_source(source, generate, entry.get("rulebook") or "rulebook")
+            name = entry.get("rulebook") or "rulebook"
+            code = _code(where.with_suffix(".code"), entry["source_sha256"], entry.get("code_sha256"))
+            if code is None:  # compiled again from the source, and kept for the next run
+                code = compile_source(source, name)
+                data = marshal.dumps(code)
+                _write(where.with_suffix(".code"), data)
+                entry["code_sha256"] = _code_sha(entry["source_sha256"], data)
+                _write(where, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            return CompiledEvaluator.from_source(source, generate, name, code)
         except Exception:  # noqa: BLE001 - a stale, corrupt or unreadable entry is ignored (and written again)
             return None
 
     def store(self, source: str) -> None:
-        """Write the entry (atomically); nothing for an entry not made by :class:`Reads`, or where the
-        folder cannot be written."""
+        """Write the entry and its compiled code (atomically); nothing for an entry not made by
+        :class:`Reads`, or where the folder cannot be written."""
         if self.content is None or self.parents is None:
             return
         where = _entry_file(self.content)
         if where is None:
             return
-        entry = {"layout": _LAYOUT, "engine": fingerprint(), "rulebook": self.rulebook_id, "file": self.content,
-                 "parents": [list(parent) for parent in self.parents],
-                 "source_sha256": _sha(source.encode("utf-8")), "source": source}
         try:
-            _write(where, json.dumps(entry, ensure_ascii=False))
+            code = marshal.dumps(compile_source(source, self.rulebook_id or "rulebook"))
+            source_sha = _sha(source.encode("utf-8"))
+            entry = {"layout": _LAYOUT, "engine": fingerprint(), "rulebook": self.rulebook_id, "file": self.content,
+                     "parents": [list(parent) for parent in self.parents], "source_sha256": source_sha,
+                     "code_sha256": _code_sha(source_sha, code), "source": source}
+            _write(where.with_suffix(".code"), code)
+            _write(where, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         except OSError:
             return
 
 
-def _write(where: Path, text: str) -> None:
+def _code_sha(source_sha: str, data: bytes) -> str:
+    """The hash that names an entry's code: its bytes, bound to the source they were compiled from."""
+    return _sha(source_sha.encode() + data)
+
+
+def _code(path: Path, source_sha: str, expected: Optional[str]) -> Optional[CodeType]:
+    """The compiled code kept with an entry, when its bytes are the ones the entry names."""
+    if not expected or not path.is_file():
+        return None
+    data = path.read_bytes()
+    return marshal.loads(data) if _code_sha(source_sha, data) == expected else None
+
+
+def _write(where: Path, data: bytes) -> None:
     where.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".entry-", suffix=".json", dir=where.parent)
+    handle, temporary = tempfile.mkstemp(prefix=".entry-", suffix=where.suffix, dir=where.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temporary, where)
     except BaseException:
         os.unlink(temporary)

@@ -14,22 +14,30 @@ import stat
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
+from engine.base.lazy import lazy_module
 from engine.errors import Location, RulebookError, RulebookNotFound, did_you_mean
-from engine.evaluate.compiled.evaluator import CompiledEvaluator
-from engine.rulebook import inherit
-from engine.rulebook.backend import Backend
 from engine.rulebook.cache import Entry, Reads
-from engine.rulebook.rulebook import Rulebook
-from engine.spec.build import build_spec
-from engine.spec.rulebook import RulebookSpec
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
 
+if TYPE_CHECKING:
+    from engine.evaluate.compiled.evaluator import CompiledEvaluator
+    from engine.rulebook.rulebook import Rulebook
+    from engine.spec.rulebook import RulebookSpec
+
+# Compiling a rulebook needs the spec builders (the DSL, the rule objects) and the facade; finding a
+# rulebook's files and its cached generated code does not: a one-shot command that finds a fresh
+# cache entry (engine/rulebook/cache.py) never imports them.
+_build = lazy_module("engine.spec.build")
+_facade = lazy_module("engine.rulebook.rulebook")
+_backend = lazy_module("engine.rulebook.backend")
+inherit = lazy_module("engine.rulebook.inherit")
+
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()
-_cache: Dict[Tuple[str, float], Rulebook] = {}
+_cache: Dict[Tuple[str, float], "Rulebook"] = {}
 _version_cache: Dict[Tuple, Tuple[Path, ...]] = {}
 
 
@@ -185,11 +193,11 @@ def compile_document(document: PositionedDocument, reads: Optional[Reads] = None
     source = document.source
     document = merged_document(document, reads)
     validate(document, "rulebook")
-    spec = build_spec(document)
+    spec = _build.build_spec(document)
     lineage = tuple(getattr(document, "lineage", (spec.id,)))
     spec = replace(spec, origins=tuple(inherit.origins(document)), lineage=lineage)
     entry = reads.entry(spec.id, _single_file) if reads is not None else None
-    return Rulebook.of(spec, _sibling_versions(spec.id, source), Backend(entry))
+    return _facade.Rulebook.of(spec, _sibling_versions(spec.id, source), _backend.Backend(entry))
 
 
 def _single_file(rulebook_id: str) -> Optional[Path]:

@@ -10,10 +10,11 @@ Anything the generated code does not answer is :data:`FALLBACK`, and the facade
 from __future__ import annotations
 
 import threading
+from types import CodeType
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 from engine.evaluate.compiled.coverage import Uncovered
-from engine.evaluate.compiled.module import Functions, load
+from engine.evaluate.compiled.loader import Functions, load, run
 from engine.base.schemas import fast_check
 from engine.evaluate.compiled.runtime import FALLBACK
 
@@ -46,9 +47,10 @@ class CompiledEvaluator:
 
     @classmethod
     def from_source(cls, source: str, generate: Optional[Callable[[Dict[str, Any]], str]] = None,
-                    name: str = "rulebook") -> "CompiledEvaluator":
-        """The evaluator of a generated module's source (e.g. from the cache)."""
-        namespace = load(source, name)
+                    name: str = "rulebook", code: Optional[CodeType] = None) -> "CompiledEvaluator":
+        """The evaluator of a generated module's source (e.g. from the cache), or of its ``code``
+        compiled from that source before."""
+        namespace = run(code, source, name) if code is not None else load(source, name)
         evaluator = cls(namespace["PARAMETERS"], generate, name)
         evaluator.add(source, namespace)
         return evaluator

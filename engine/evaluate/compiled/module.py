@@ -16,11 +16,10 @@ timeline; ``steps`` the trace; ``t_…`` the running term (engine/evaluate/compi
 
 from __future__ import annotations
 
-import ast
-import linecache
-from typing import Any, Callable, Dict, Mapping, Tuple
+from typing import Any, Mapping
 
 from engine.evaluate.compiled.emit import CLAIM, OBLIGATION, REPAIR, RESTORATION, SCORE, Emitter
+from engine.evaluate.compiled.loader import GENERATOR
 from engine.evaluate.compiled.handlers import handle_claim, handle_obligation, handle_repair, handle_restoration
 from engine.evaluate.compiled.reading import read_case
 from engine.evaluate.compiled.result import write_result
@@ -29,14 +28,8 @@ from engine.evaluate.compiled.source import Source, literal
 from engine.evaluate.compiled.terms import advance
 from engine.spec.rulebook import RulebookSpec
 
-#: Changes whenever the generator writes different code for the same spec (part of the cache key).
-GENERATOR = "1"
-
 _IMPORTS = ("from engine.evaluate.compiled.runtime import (DATE, DAYS, EVENT_KEYS, FALLBACK, FIRST, FUNCTIONS, "
             "InclusiveRange, ONE_DAY,\n    add_days, add_months, add_years, day_of, enter, iso_periods, number)")
-
-Functions = Tuple[Callable[[Any], Any], Callable[[Any], Any]]
-
 
 def generate(spec: RulebookSpec, readings: Mapping[str, Any]) -> str:
     """The module's source for ``spec`` with ``readings`` (every reading of the rulebook, as a case
@@ -80,48 +73,3 @@ def _function(e: Emitter) -> None:
                     handle_obligation(e)
         advance(e, "as_of")
         write_result(e)
-
-
-_RUNTIME = "engine.evaluate.compiled.runtime"
-_FUNCTIONS = frozenset({"evaluate", "evaluate_trace"})
-#: What the constants of a generated module are made of (engine/evaluate/compiled/source.py ``literal``).
-_CONSTANT_NODES = (ast.Constant, ast.Tuple, ast.List, ast.Dict, ast.Set, ast.Name, ast.Load, ast.Call, ast.Subscript,
-                   ast.Attribute, ast.UnaryOp, ast.USub)
-_CONSTRUCTORS = frozenset({"DATE", "InclusiveRange", "frozenset"})
-
-
-def _shape_problem(tree: ast.Module) -> str:
-    """Why ``tree`` is not a module this generator writes ('' when it is one): a docstring, the runtime
-    import, constants built from literals, and the two functions — nothing at the top runs other code."""
-    for node in tree.body:
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
-            continue
-        if isinstance(node, ast.ImportFrom) and node.module == _RUNTIME:
-            continue
-        if isinstance(node, ast.FunctionDef) and node.name in _FUNCTIONS and not node.decorator_list:
-            continue
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            for part in ast.walk(node.value):
-                if not isinstance(part, _CONSTANT_NODES) or (
-                        isinstance(part, ast.Call) and not (isinstance(part.func, ast.Name) and part.func.id in _CONSTRUCTORS)) \
-                        or (isinstance(part, ast.Attribute) and part.attr != "impl"):
-                    return f"line {node.lineno}: not a constant"
-            continue
-        return f"line {node.lineno}: {type(node).__name__} is not written by the generator"
-    return ""
-
-
-def load(source: str, name: str = "rulebook") -> Dict[str, Any]:
-    """Compile a generated module's source; its namespace (``evaluate``, ``evaluate_trace``,
-    ``PARAMETERS``, ``READINGS``, ``RULEBOOK``). A source that is not shaped as the generator writes
-    it (e.g. a damaged cache entry) raises ValueError before anything in it runs."""
-    filename = f"<yibao compiled {name}>"
-    tree = ast.parse(source, filename)
-    problem = _shape_problem(tree)
-    if problem:
-        raise ValueError(f"not a generated evaluator: {problem}")
-    # Tracebacks through generated code show its lines.
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    namespace: Dict[str, Any] = {"__name__": f"yibao_compiled_{name}"}
-    exec(compile(tree, filename, "exec"), namespace)  # noqa: S102 - source generated from the validated spec
-    return namespace
