@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from engine.errors import Location
 from engine.spec.repair import RepairWay
@@ -48,6 +48,8 @@ class RepairEvent:
     kind: str = "repair"
     inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
     rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
+    #: False: the agency declined a shortening the text leaves to it (“可缩短”); None: the rulebook's rule.
+    shorten: Optional[bool] = None
 
 
 @dataclass(slots=True)
@@ -118,6 +120,7 @@ class InstitutionEvent:
     institution: Optional[str]
     kind: str = "institution_measure"
     rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
+    where: Optional[Location] = None           # where the event is written, for errors found while evaluating
 
 
 Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, AppealEvent,
@@ -139,3 +142,6 @@ class Case:
     parameters: Dict[str, Any]
     events: List[Event]
     chosen: Dict[str, Any] = field(default_factory=dict)
+    #: Every version of the rulebook by effective period, when it has several: time passing between
+    #: events is judged by the version in force on each day.
+    versions: Tuple[RulebookSpec, ...] = ()

@@ -1,34 +1,39 @@
-"""A restoration (资格恢复): the application's clocks, the rulebook's condition, and the status restored."""
+"""A restoration (资格恢复): the application's clocks, the rulebook's condition for each term in force,
+and the status restored."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from engine.cases.events import RestorationEvent
 from engine.evaluate.deadlines import compute_deadline
 from engine.evaluate.records import RestorationRecord
 from engine.evaluate.state import PersonState, Term
+from engine.evaluate.tracks import show
 from engine.spec.names import RESTORATION
 
 
 def handle_restoration(state: PersonState, event: RestorationEvent) -> None:
+    """Judge the application against each term in force on its own (the person's own, the one that
+    follows the institution): a passed evaluation lifts every term it may lift; another term may keep
+    the person suspended or terminated (AMBIGUITIES 12)."""
     restoration = state.rulebook.restoration
-    term = state.term
+    if restoration is None:  # the case reader checked the version of the event's date
+        raise AssertionError("a restoration event under a rulebook version without restoration")
     status = state.state_now
     trace = state.trace
-    record = RestorationRecord(event.index, event.date, event.passed, False, status, None,
-                               restoration.legal.article if restoration else None)
+    record = RestorationRecord(event.index, event.date, event.passed, False, status, None, restoration.legal.article)
     state.restorations.append(record)
-    if _refused_as_too_early(state, event, record, term):
+    if _refused_as_too_early(state, event, record, state.term):
         return
-    if term is None or status == "normal":
+    if not state.terms:
         record.reason = "status is normal: nothing to restore"
         trace.add("restoration", event.index, None, record.article, record.reason)
         return
-    env = RESTORATION.bind(state.base_env, {
-        "state": status, "date": event.date, "until": term.until, "from": term.start, "passed": event.passed,
-        "year_net": state.year(event.date.year).net, "sanction_single": term.single, "sanction_cause": term.cause})
-    if restoration is not None and restoration.allowed_when is not None and not restoration.allowed_when(env):
+    lifted = [track for track, term in state.terms.items()
+              if restoration.allowed_when is None or restoration.allowed_when(_env(state, event, term))]
+    if not lifted:
+        term = state.term
         record.reason = f"{restoration.refuse_reason} ({status} until {term.until})"
         trace.add("restoration", event.index, "restoration", record.article, record.reason)
         return
@@ -37,11 +42,29 @@ def handle_restoration(state: PersonState, event: RestorationEvent) -> None:
         trace.add("restoration", event.index, "restoration", record.article, record.reason)
         return
     record.accepted = True
-    state.term = None
-    state.timeline.enter("normal", event.date, None, "normal", restored_by=event.index, article=record.article)
+    for track in lifted:
+        del state.terms[track]
+    show(state, event.date, restored_by=event.index, article=record.article)
+    record.state_after = state.state_now
+    remaining = state.term
+    if remaining is not None:
+        record.reason = (f"the {'own' if 'own' in lifted else 'institution'} term is lifted; still "
+                         f"{remaining.state} until {remaining.until} by the term of cause {remaining.cause}, "
+                         f"which this restoration may not lift yet ({restoration.refuse_reason})")
     if trace.enabled:
         trace.add("restoration", event.index, "restoration", record.article,
-                  f"restored: {status} → normal from {event.date}")
+                  f"restored: {status} → {record.state_after} from {event.date}"
+                  + (f"; {record.reason}" if record.reason else ""))
+
+
+def _env(state: PersonState, event: RestorationEvent, term: Term) -> Dict[str, Any]:
+    """The names of ``restoration.allowed_when`` for one term in force."""
+    decided_in = state.years.get(term.year)
+    return RESTORATION.bind(state.base_env, {
+        "state": term.state, "date": event.date, "until": term.until, "from": term.start,
+        "first_day": term.first_day or term.start, "passed": event.passed,
+        "year_net": state.year(event.date.year).net, "sanction_single": term.single, "sanction_cause": term.cause,
+        "sanction_year_net": decided_in.net if decided_in is not None else 0})
 
 
 def _refused_as_too_early(state: PersonState, event: RestorationEvent, record: RestorationRecord,

@@ -71,6 +71,7 @@ CONSEQUENCE = _context("consequence", {
     "single": ("number", "the 单次记分 (see the reading single_score_scope)"),
     "points": ("number", "this event's own points"),
     "counted_points": ("number", "what this event added to the year after aggregation"),
+    "situation": ("string", "the code of this event's situation, e.g. '18.4.2'"),
     "tier": ("number", "the tier of the situation"),
     "responsibility": ("string", "general | important | primary, or '' where not scored by responsibility"),
     "role": ("string", "the person's role"),
@@ -129,7 +130,8 @@ REPAIR = _context("repair", {
 
 #: A restoration condition (``restoration.allowed_when``).
 RESTORATION = _context("restoration", {
-    "state": ("string", "the status on the restoration date"),
+    "state": ("string", "the status the running term gives (suspended | terminated); each term a person is "
+                        "under (own, or following the institution) is judged on its own"),
     "date": ("date", "the restoration date"),
     "until": ("date", "the last day of the running term or ban"),
     "from": ("date", "the first day of the running term or ban"),
@@ -137,7 +139,11 @@ RESTORATION = _context("restoration", {
     "role": ("string", "the person's role"),
     "year_net": ("number", "the net points of the restoration date's year (after repairs)"),
     "sanction_single": ("number", "the 单次记分 of the decision behind the running term"),
-    "sanction_cause": ("string", "score | institution: what decided the running term"),
+    "sanction_cause": ("string", "score | obligation | licence | institution: what decided the running term"),
+    "sanction_year_net": ("number", "the net points, after accepted repairs, of the natural year of the decision "
+                                    "behind the running term (a new year's reset to 0 is not a repair)"),
+    "first_day": ("date", "the first day of the person's uninterrupted suspension or termination the running term "
+                          "belongs to (a term decided while another ran keeps the first one's first day)"),
 })
 
 #: A staff-measure rule (``institution_measures.rules[].when``): a measure against the person's institution.
@@ -156,6 +162,8 @@ SETTLEMENT = _context("settlement", {
     "date": ("date", "the claim date"),
     "role": ("string", "the person's role"),
     "until": ("date", "the last day of the running term or ban (none when normal)"),
+    "causes": ("list", "what decided each term in force on the claim date: score | obligation | licence | "
+                       "institution (e.g. 'licence' in causes)"),
 })
 
 #: A deadline expression (``deadlines.<kind>.deadline``).

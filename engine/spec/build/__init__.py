@@ -98,6 +98,7 @@ def build_spec(document: PositionedDocument) -> RulebookSpec:
         source=document.source,
         raw=MappingProxyType(data),
         consequence_names=frozenset().union(*(rule.when.names for rule in rules)),
+        behaviour_scope=(aggregation or {}).get("behaviour_scope", "inspection"),
     )
     for path, message in missing_readings(spec):
         ctx.fail(message, *path)

@@ -48,6 +48,8 @@ def repair(ctx: BuildContext) -> Optional[Repair]:
     shorten = None
     spec = body.get("shorten_term")
     if spec:
+        # Schema defaults: no minimum (0 months); not discretionary unless the text says “可”.
         shorten = ShortenTerm(ctx.legal(spec), ctx.months(spec["by"], "repair", "shorten_term", "by"),
-                              ctx.months(spec.get("minimum", "0 months"), "repair", "shorten_term", "minimum"))
+                              ctx.months(spec.get("minimum", "0 months"), "repair", "shorten_term", "minimum"),
+                              bool(spec.get("discretionary", False)))
     return Repair(ctx.legal(body), MappingProxyType(ways), tuple(refuse), shorten, body.get("per_year_points"))

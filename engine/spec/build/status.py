@@ -47,6 +47,9 @@ def institution_measures(ctx: BuildContext) -> Optional[InstitutionMeasures]:
                      + did_you_mean(rule["measure"], measures), *path, "measure")
         if rule["action"] == "terminate" and rule.get("ban_years") is None:
             ctx.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+        if rule["action"] == "suspend" and rule.get("term", "institution") != "institution":
+            ctx.fail("a suspension that follows a measure against the institution lasts the institution's term "
+                     "(term: institution; the case gives its last day as `until`)", *path, "term")
         when = ctx.expression(rule["when"], MEASURE, "bool", *path, "when")
         if when is not None:
             rules.append(MeasureRule(rule["id"], ctx.legal(rule), rule["measure"], when, rule["action"],
