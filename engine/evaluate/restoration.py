@@ -60,9 +60,11 @@ def handle_restoration(state: PersonState, event: RestorationEvent) -> None:
 def _env(state: PersonState, event: RestorationEvent, term: Term) -> Dict[str, Any]:
     """The names of ``restoration.allowed_when`` for one term in force."""
     decided_in = state.years.get(term.year)
+    first_day = term.first_day or term.start
     return RESTORATION.bind(state.base_env, {
         "state": term.state, "date": event.date, "until": term.until, "from": term.start,
-        "first_day": term.first_day or term.start, "passed": event.passed,
+        "first_day": first_day, "passed": event.passed,
+        "term_repairs": sum(1 for repair in state.repairs if repair.accepted and repair.date >= first_day),
         "year_net": state.year(event.date.year).net, "sanction_single": term.single, "sanction_cause": term.cause,
         "sanction_year_net": decided_in.net if decided_in is not None else 0})
 

@@ -144,6 +144,7 @@ RESTORATION = _context("restoration", {
                                     "behind the running term (a new year's reset to 0 is not a repair)"),
     "first_day": ("date", "the first day of the person's uninterrupted suspension or termination the running term "
                           "belongs to (a term decided while another ran keeps the first one's first day)"),
+    "term_repairs": ("number", "repairs accepted on or after that first day"),
 })
 
 #: A staff-measure rule (``institution_measures.rules[].when``): a measure against the person's institution.
