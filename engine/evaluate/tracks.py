@@ -4,8 +4,8 @@ A person can be under two terms at once (AMBIGUITIES 12; 内蒙古 第二十条,
 their own (points, an obligation, a lost licence) and one that follows a measure against their
 institution. Each keeps its cause and its end; on every day the status is the heavier of them
 (:func:`engine.evaluate.state.deciding`). Whatever changes a term calls :func:`show`, which begins a
-new timeline period when the status or its phase changes, and otherwise only moves the end of the
-running one (a later term, a shortening).
+new timeline period when the status, its phase or the cause of the term that decides it changes, and
+otherwise only moves the end of the running one (a later term, a shortening).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def show(state: PersonState, day: _dt.date, **normal: Any) -> None:
     new normal period (the reading that ended a term, the restoration that granted it)."""
     kind, phase, fields = status_of(state)
     current = state.timeline.current
-    if current.state == kind and current.phase == phase:
-        # The same status goes on: only its end moves.
+    if current.state == kind and current.phase == phase and current.cause == fields.get("cause", current.cause):
+        # The same status, for the same cause, goes on: only its end moves.
         if phase == "term":
             current.until = fields["until"]
         elif phase == "awaiting_restoration":
