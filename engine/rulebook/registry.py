@@ -23,6 +23,7 @@ from engine.spec.build import build_spec
 from engine.spec.rulebook import RulebookSpec
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
+from engine.base.frozen import freeze as deeply_frozen
 
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()
@@ -175,7 +176,7 @@ def compile_document(document: PositionedDocument) -> Rulebook:
     validate(document, "rulebook")
     spec = build_spec(document)
     lineage = tuple(getattr(document, "lineage", (spec.id,)))
-    spec = replace(spec, origins=tuple(inherit.origins(document)), lineage=lineage)
+    spec = replace(spec, origins=deeply_frozen(tuple(inherit.origins(document))), lineage=lineage)
     return Rulebook.of(spec, _sibling_versions(spec.id, source))
 
 

@@ -163,7 +163,7 @@ class Comparison:
             entries: List[Tuple[str, Any]] = []
             if isinstance(node, Mapping):
                 entries = [(str(k), v) for k, v in node.items()]
-            elif isinstance(node, list):
+            elif isinstance(node, (list, tuple)):
                 entries = [(str(v.get("kind") or v.get("id") or i), v) for i, v in enumerate(node) if isinstance(v, Mapping)]
             for key, body in entries:
                 if key not in order:

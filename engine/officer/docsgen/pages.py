@@ -241,7 +241,7 @@ def _item_label(index: int, body: Mapping[str, Any]) -> str:
 
 
 def _legal_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
+    return isinstance(value, (list, tuple)) and bool(value) and all(
         isinstance(i, Mapping) and ("article" in i or "text" in i) for i in value)
 
 
@@ -258,7 +258,7 @@ def _item_rows(label: str, item: Mapping[str, Any]) -> List[tuple]:
 
 def _collection_rows(value: Any) -> Optional[List[tuple]]:
     """Rows for a list of mappings (one per item) or a mapping of mappings (one per key)."""
-    if isinstance(value, list) and value and all(isinstance(i, Mapping) for i in value):
+    if isinstance(value, (list, tuple)) and value and all(isinstance(i, Mapping) for i in value):
         return [row for i, item in enumerate(value) for row in _item_rows(_item_label(i, item), item)]
     if isinstance(value, Mapping) and value and not any(k in value for k in ("article", "text")) \
             and all(isinstance(v, Mapping) for v in value.values()):
@@ -281,7 +281,7 @@ def generic(key: str, node: Any, level: int = 2) -> List[str]:
             out += [beside([(code(key), legal, fields(plain))]), ""]
         for child_key, child_rows in children.items():
             out += [f"**{esc(child_key)}**", "", beside(child_rows), ""]
-    elif isinstance(node, list):
+    elif isinstance(node, (list, tuple)):
         out += [beside([(str(i + 1), "—", esc(compact(item))) for i, item in enumerate(node)]), ""]
     else:
         out += [f"`{compact(node)}`", ""]
