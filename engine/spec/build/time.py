@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import Dict, Mapping
 
 from engine.base.calendar import RulebookCalendar, WorkCalendar
@@ -37,4 +37,4 @@ def deadlines(ctx: BuildContext) -> Mapping[str, Deadline]:
         if expression is not None:
             result[kind] = Deadline(kind, ctx.legal(body), body.get("label"), body["from"], expression,
                                     body.get("bound", "latest"), body.get("actor"), ctx.where(*path))
-    return MappingProxyType(result)
+    return FrozenDict(result)
