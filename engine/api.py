@@ -6,15 +6,15 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 from __future__ import annotations
 
 import re
-
 from typing import Any, Dict, List, Mapping, Optional
 
-from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
-from engine.spec.build import build_spec
+from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
+from engine.base.limits import MAX_CASE_FILE_BYTES
+from engine.base.schemas import schema_errors
+from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError
 from engine.rulebook import registry
 from engine.rulebook.rulebook import Rulebook
-from engine.base.documents import load_yaml, load_yaml_file
-from engine.base.limits import MAX_CASE_FILE_BYTES
+from engine.spec.build import build_spec
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -81,9 +81,7 @@ def compile_rulebook_text(text: str, source: str) -> Rulebook:
     return registry.compile_document(load_yaml(text, source))
 
 
-def _document_errors(document) -> List["YibaoError"]:
-    from engine.base.schemas import schema_errors
-
+def _document_errors(document: PositionedDocument) -> List[YibaoError]:
     if not isinstance(document.data, dict):
         return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
     try:
@@ -165,8 +163,6 @@ def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
     A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
     the kinds it does.
     """
-    from engine.errors import DeadlineError
-
     rulebook = _rulebook_of(None, id_or_path)
     if not isinstance(kind, str):
         raise DeadlineError(f"a deadline kind is a name such as 'appeal', got {kind!r}; {rulebook.id} defines "
@@ -185,23 +181,19 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Any = None, trace: b
 
     See :mod:`engine.evaluate.institution` and ``schemas/institution-case.schema.json``.
     """
-    from engine.evaluate.institution import evaluate_institution as _evaluate
-
     if isinstance(rulebook, Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
-        return _evaluate(rulebook, case, source=source, positions=positions, trace=trace)
+        return rulebook.evaluate_institution(case, source=source, positions=positions, trace=trace)
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))
-    return _evaluate(load_rulebook(str(rulebook_id)), case, source=source, positions=positions, trace=trace)
+    return load_rulebook(str(rulebook_id)).evaluate_institution(case, source=source, positions=positions, trace=trace)
 
 
 def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
     """Evaluate the institution case file at ``path`` (YAML or JSON); errors point into that file."""
-    from engine.evaluate.institution import evaluate_institution as _evaluate
-
     document, compiled = _read_case_file(
         path, rulebook, "an institution case must be a mapping with rulebook, as_of, institution and staff")
-    return _evaluate(compiled, document.data, source=path, positions=document.positions, trace=trace)
+    return compiled.evaluate_institution(document.data, source=path, positions=document.positions, trace=trace)
 
 
 def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:
