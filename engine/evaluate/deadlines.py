@@ -102,8 +102,7 @@ def compute_deadline(rulebook: RulebookSpec, kind: str, start: Any) -> DeadlineR
         computed = rule.expression({"from": day})
     except CalendarError as error:
         # Point at the rulebook: that is where the missing year's overrides go.
-        raise CalendarError(f"{error.message} (calendar.overrides and calendar.complete_years in "
-                            f"{rulebook.id}); deadline {kind} from {day}", rule.location) from None
+        raise CalendarError(f"{error.message}; deadline {kind} from {day} in {rulebook.id}", rule.location) from None
     notes: List[str] = []
     calendar = rulebook.calendar
     final = computed
