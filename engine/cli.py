@@ -242,11 +242,20 @@ def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
 @click.argument("kind")
 @click.argument("from_date", metavar="FROM_DATE")
 @click.option("--json", "as_json", is_flag=True, help="print {deadline, kind, article, from, text, rulebook, …}")
-def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) -> None:
+@click.option("--except", "exceptions", multiple=True, metavar="ID",
+              help="an exception the text writes for this limit applies (e.g. expert_assessment, 辽宁 第三十三条): no deadline")
+def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool, exceptions: List[str]) -> None:
     """The deadline of KIND (appeal, verification, restoration, …) counted from FROM_DATE."""
-    result = _guard(lambda: api.deadline(rulebook, kind, from_date))
+    result = _guard(lambda: api.deadline(rulebook, kind, from_date, tuple(exceptions)))
     if as_json:
         click.echo(_dump(result))
+        return
+    if result["deadline"] is None:
+        exception = result["exception"]
+        click.echo("no deadline")
+        click.echo(f"{result['kind']}: {exception['label'] or exception['id']} — the text sets no time limit "
+                   f"({exception['article']}: {exception['text']})")
+        click.echo(f"{result['article']}: {result['text']}")
         return
     label = f" ({result['label']})" if result.get("label") else ""
     word = "no earlier than" if result["bound"] == "earliest" else "by"
