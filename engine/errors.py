@@ -15,6 +15,7 @@ that holds every located error (:attr:`InvalidRulebook.errors`).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Optional, Tuple
 
@@ -64,6 +65,14 @@ def did_you_mean(word: str, candidates: Iterable[Any]) -> str:
     """`` (did you mean 'x'?)`` when a candidate is close to ``word``, else an empty string."""
     suggestion = closest(word, candidates)
     return f" (did you mean '{suggestion}'?)" if suggestion else ""
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (ESC, NUL, …) written as escapes, e.g. ``\\x1b``."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 #: The attributes an error is made of; they never change after construction.
@@ -127,15 +136,17 @@ class YibaoError(Exception):
         return self.relocated(self.location)
 
     def one_line(self) -> str:
-        """The error as a single line: ``file:line:col: field: message`` (line breaks in values folded)."""
+        """The error as a single line: ``file:line:col: field: message``. Line breaks in values are
+        folded and control characters shown escaped, so input can never split the line or send a
+        terminal escape sequence."""
         where = self.location.render()
         text = f"{where}: {self.message}" if where else self.message
-        return " ".join(text.splitlines())
+        return printable(" ".join(text.splitlines()))
 
     def __str__(self) -> str:
         text = self.one_line()
         if self.snippet is not None:
-            text += f"\n    {self.snippet}"
+            text += f"\n    {printable(self.snippet)}"
             if self.caret is not None:
                 text += "\n    " + " " * self.caret + "^"
         return text

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Literal, Mapping, Optional, get_args
 
+from engine.base.frozen import FrozenDict
 from engine.base.holidays import active_schedules
 from engine.errors import CalendarError
 
@@ -49,15 +50,20 @@ class WorkCalendar:
         complete_years: Iterable[int] = (),
         years: Optional[Iterable[int]] = None,
     ) -> None:
-        self._overrides: dict[date, bool] = {}
+        found: dict[date, bool] = {}
         for day, kind in (overrides or {}).items():
             if kind not in get_args(DayKind):
                 raise CalendarError(
                     f"calendar override for {day}: expected 'workday' or 'holiday', got {kind!r}"
                 )
-            self._overrides[_as_date(day)] = kind == "workday"
-        self._complete_years = frozenset(complete_years)
-        self._years = None if years is None else frozenset(years)
+            found[_as_date(day)] = kind == "workday"
+        # A calendar is shared by every evaluation of its rulebook: once made, it never changes.
+        object.__setattr__(self, "_overrides", FrozenDict(found))
+        object.__setattr__(self, "_complete_years", frozenset(complete_years))
+        object.__setattr__(self, "_years", None if years is None else frozenset(years))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a WorkCalendar is immutable")
 
     def _state_council(self, d: date) -> Optional[bool]:
         """The State Council schedules' answer, or None when they (or ``years``) have no data for ``d``."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Tuple, Type, Union
 
-from engine.base.dates import parse_date
+from engine.base.dates import date_problem, parse_date
 from engine.base.documents import Mark, PositionedDocument, format_path
 from engine.base.schemas import first_error, surely_valid
+from engine.base.values import value_problem
 from engine.errors import CaseError, Location, YibaoError, closest
 from engine.spec.legal import Parameter
 
@@ -80,7 +81,7 @@ class CaseDocument:
         """An ISO date (``YYYY-MM-DD``), or a located error."""
         day = parse_date(value)
         if day is None:
-            raise self.error(f"'{value}' is not a date; expected YYYY-MM-DD", *path)
+            raise self.error(date_problem(value), *path)
         return day
 
 
@@ -92,6 +93,10 @@ def open_case(case: Any, schema: str, *, source: Optional[str], positions: Optio
     # batches and services); anything else is converted, then checked with located errors.
     if type(case) is dict and surely_valid(schema, case):
         return CaseDocument(case, source, positions)
+    problem = value_problem(case)  # before any recursive walk: depth, sizes, numbers (engine/base/limits.py)
+    if problem is not None:
+        path, why = problem
+        raise CaseDocument(case if isinstance(case, dict) else {}, source, positions).error(why, *path)
     data = to_plain(case)
     document = CaseDocument(data, source, positions)
     if not isinstance(data, dict):

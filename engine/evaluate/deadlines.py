@@ -23,6 +23,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from engine.base.dates import date_problem, parse_date
 from engine.errors import CalendarError, DeadlineError, Location, did_you_mean
 from engine.spec.rulebook import RulebookSpec
 from engine.spec.time import Deadline, DeadlineException
@@ -71,14 +72,10 @@ class DeadlineResult:
 
 
 def _as_date(value: Any) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DeadlineError(f"'{value}' is not a date; expected YYYY-MM-DD", Location(field="from")) from None
+    day = parse_date(value)
+    if day is None:
+        raise DeadlineError(date_problem(value), Location(field="from"))
+    return day
 
 
 def unknown_kind(rulebook: RulebookSpec, kind: str) -> DeadlineError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
-from engine.base.dates import parse_date
+from engine.base.dates import date_problem, parse_date
 from engine.base.documents import Mark
 from engine.cases.person import read_person_case
 from engine.errors import CaseError, Location, NotSupported
@@ -46,7 +46,7 @@ def can_settle_case(rulebook: RulebookSpec, case: Mapping[str, Any], day: Any, e
     """
     date = parse_date(day)
     if date is None:
-        raise CaseError(f"{day!r} is not a date; expected YYYY-MM-DD", Location(field="date"))
+        raise CaseError(date_problem(day), Location(field="date"))
     if not isinstance(emergency, bool):
         raise CaseError(f"emergency must be true or false, got {emergency!r}", Location(field="emergency"))
     if not rulebook.in_force(date):

@@ -8,6 +8,7 @@ guarded by a lock, so concurrent callers share one compiled rulebook.
 from __future__ import annotations
 
 import datetime as _dt
+import glob
 import os
 import stat
 import threading
@@ -22,6 +23,7 @@ from engine.spec.build import build_spec
 from engine.spec.rulebook import RulebookSpec
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
+from engine.base.frozen import freeze as deeply_frozen
 
 _ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()
@@ -90,7 +92,8 @@ def version_files(rulebook_id: str) -> List[Path]:
     folders = [Path(name) for name, _ in key[1]]
     found: Dict[str, Path] = {}
     for folder in folders:
-        for path in sorted(folder.glob(f"{rulebook_id}.yaml")) + sorted(folder.glob(f"{rulebook_id}@*.yaml")):
+        pattern = glob.escape(rulebook_id)  # an id is a name, never a pattern ('*' matches nothing)
+        for path in sorted(folder.glob(f"{pattern}.yaml")) + sorted(folder.glob(f"{pattern}@*.yaml")):
             found.setdefault(path.name, path)
     with _lock:
         _version_cache[key] = tuple(found.values())
@@ -173,7 +176,7 @@ def compile_document(document: PositionedDocument) -> Rulebook:
     validate(document, "rulebook")
     spec = build_spec(document)
     lineage = tuple(getattr(document, "lineage", (spec.id,)))
-    spec = replace(spec, origins=tuple(inherit.origins(document)), lineage=lineage)
+    spec = replace(spec, origins=deeply_frozen(tuple(inherit.origins(document))), lineage=lineage)
     return Rulebook.of(spec, _sibling_versions(spec.id, source))
 
 

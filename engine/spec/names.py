@@ -10,7 +10,7 @@ filled in another, or filled under a different spelling.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import Any, Dict, Iterable, Mapping
 
 
@@ -38,7 +38,7 @@ class Context:
         merged.update(self.types)
         described = dict(meanings)
         described.update(self.meanings)
-        return Context(family, MappingProxyType(merged), MappingProxyType(described))
+        return Context(family, FrozenDict(merged), FrozenDict(described))
 
     def bind(self, base: Mapping[str, Any], values: Mapping[str, Any], needed: Iterable[str] = ()) -> Dict[str, Any]:
         """The environment of one evaluation: ``base`` (the readings ``param.*`` and the person's
@@ -59,8 +59,8 @@ class Context:
 
 
 def _context(family: str, declared: Mapping[str, tuple]) -> Context:
-    return Context(family, MappingProxyType({name: kind for name, (kind, _) in declared.items()}),
-                   MappingProxyType({name: meaning for name, (_, meaning) in declared.items()}))
+    return Context(family, FrozenDict({name: kind for name, (kind, _) in declared.items()}),
+                   FrozenDict({name: meaning for name, (_, meaning) in declared.items()}))
 
 
 #: A consequence condition (``consequences.rules[].when``), judged after each score event.
@@ -162,7 +162,7 @@ SETTLEMENT = _context("settlement", {
 DEADLINE = _context("deadline", {"from": ("date", "the day the period counts from")})
 
 #: Every context, for the reference page of the documentation.
-CONTEXTS: Mapping[str, Context] = MappingProxyType({c.family: c for c in (
+CONTEXTS: Mapping[str, Context] = FrozenDict({c.family: c for c in (
     CONSEQUENCE, OBLIGATION, INSTITUTION, REPAIR, RESTORATION, MEASURE, SETTLEMENT, DEADLINE)})
 
 

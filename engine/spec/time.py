@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Tuple
 
+from engine.base.frozen import FrozenDict
 from engine.dsl.compiler import CompiledExpression
 from engine.errors import Location
 from engine.spec.legal import Legal
@@ -33,7 +34,7 @@ class Deadline:
     actor: Optional[str]
     location: Location
     #: Cases the text takes out of this limit, by id.
-    exceptions: Mapping[str, DeadlineException] = field(default_factory=dict)
+    exceptions: Mapping[str, DeadlineException] = field(default_factory=FrozenDict)
     #: The actions of a decision this clock follows (第二十七条: only suspensions and terminations are
     #: published); empty: every decision.
     applies_to: Tuple[str, ...] = ()

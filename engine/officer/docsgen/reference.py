@@ -13,7 +13,7 @@ from typing import Any, Iterator, List, Mapping, Tuple
 from engine.dsl.functions import FUNCTIONS
 from engine.spec.names import CONTEXTS as NAME_CONTEXTS
 from engine.base.schemas import load_schema
-from engine.officer.docsgen.html import esc
+from engine.officer.docsgen.html import esc, prose
 
 #: Meanings of the names conditions read (the engine's own comments, in words).
 NAME_NOTES = {
@@ -92,7 +92,7 @@ def page() -> str:
     out.append("<table><thead><tr><th>field 字段</th><th>title 名称</th><th>type 类型</th><th>description 说明</th></tr></thead><tbody>")
     for path, node in rows:
         out.append(f"<tr><td><code>{esc(path)}</code></td><td>{esc(node.get('title', ''))}</td>"
-                   f"<td><code>{esc(_type(node))}</code></td><td>{esc(node.get('description', ''))}</td></tr>")
+                   f"<td><code>{esc(_type(node))}</code></td><td>{prose(node.get('description', ''))}</td></tr>")
     out.append("</tbody></table>")
     out += ["", "Fields starting with `$` are shared definitions: `$tier` is an item of `scoring.tiers`, "
             "`$consequence` of `consequences.rules`, `$repair_way` of `repair.ways`, `$settlement` of `settlement`.", ""]
@@ -102,7 +102,7 @@ def page() -> str:
                 "<table><thead><tr><th>name</th><th>type</th><th>meaning 含义</th></tr></thead><tbody>"]
         for key, kind in context.types.items():
             meaning = NAME_NOTES.get(key) or context.meanings.get(key, "")
-            out.append(f"<tr><td><code>{esc(key)}</code></td><td>{esc(kind)}</td><td>{esc(meaning)}</td></tr>")
+            out.append(f"<tr><td><code>{esc(key)}</code></td><td>{esc(kind)}</td><td>{prose(meaning)}</td></tr>")
         out += ["</tbody></table>", ""]
     out += ["Every condition may also read the rulebook's readings as `param.NAME`.", "",
             "## 函数 Functions", "",
@@ -110,6 +110,6 @@ def page() -> str:
     for function in FUNCTIONS.values():
         args = ", ".join(function.params) + (", …" if getattr(function, "variadic", False) else "")
         out.append(f"<tr><td><code>{esc(function.name)}</code></td><td>{esc(args)}</td><td>{esc(function.returns)}</td>"
-                   f"<td>{esc(getattr(function, 'doc', ''))}</td></tr>")
+                   f"<td>{prose(getattr(function, 'doc', ''))}</td></tr>")
     out += ["</tbody></table>", ""]
     return "\n".join(out)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
+from engine.base.dates import date_problem, parse_date
 from engine.base.documents import PositionedDocument
+from engine.base.frozen import freeze
 from engine.dsl.compiler import CompiledExpression, compile_expression
 from engine.dsl.functions import FUNCTIONS, Function
 from engine.errors import DslError, Location, RulebookError, YibaoError
@@ -22,7 +24,7 @@ class BuildContext:
 
     def __init__(self, document: PositionedDocument):
         self.document = document
-        self.data: Dict[str, Any] = document.data
+        self.data: Mapping[str, Any] = freeze(document.data)
         self.errors: List[YibaoError] = []
         self.parameter_types: Dict[str, str] = {}
         self.shift: Optional[Shift] = None
@@ -61,11 +63,10 @@ class BuildContext:
     def date(self, value: Any, *path: Any) -> Optional[_dt.date]:
         if value is None:
             return None
-        try:
-            return _dt.date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date; expected YYYY-MM-DD", *path)
-            return None
+        day = parse_date(value)
+        if day is None:
+            self.fail(date_problem(value), *path)
+        return day
 
     def months(self, text: Any, *path: Any) -> int:
         """``"1 month"`` / ``"2 months"`` → 2; anything else is a located error (0)."""

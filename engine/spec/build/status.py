@@ -3,7 +3,7 @@ institution-level rules over a whole staff."""
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import List, Optional, Tuple
 
 from engine.errors import did_you_mean
@@ -53,7 +53,7 @@ def institution_measures(ctx: BuildContext) -> Optional[InstitutionMeasures]:
                                      rule.get("term", "institution"), rule.get("ban_years")))
     if not measures:
         measures = {rule.measure: rule.measure for rule in rules}
-    return InstitutionMeasures(ctx.legal(body), MappingProxyType(measures), tuple(rules))
+    return InstitutionMeasures(ctx.legal(body), FrozenDict(measures), tuple(rules))
 
 
 def institution_rules(ctx: BuildContext) -> Tuple[InstitutionRule, ...]:
