@@ -241,3 +241,17 @@ def test_cli_bad_file_is_one_located_line_exit_2(tmp_path):
 
 def test_errors_are_yibao_errors():
     assert issubclass(CalendarError, YibaoError) and issubclass(SchemaError, YibaoError)
+
+
+# --- Property: with the bundled file, every day of the package's years answers as the package does ---
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 31)))
+def test_bundled_schedules_agree_with_the_package_every_day(day):
+    import chinese_calendar
+
+    assert default_calendar().is_workday(day) == chinese_calendar.is_workday(day)
