@@ -5,6 +5,8 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
@@ -40,6 +42,8 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
     rulebook_id = rulebook or data.get("rulebook")
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
+    if not rulebook:
+        _check_named_id(rulebook_id, document.location(("rulebook",)))
     try:
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
@@ -53,7 +57,7 @@ def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
     path = registry.resolve(id_or_path)
     try:
-        document = load_yaml_file(registry._display_path(path))
+        document = load_yaml_file(registry.display_path(path))
     except YibaoError as error:
         return [error]
     return _document_errors(document)
@@ -228,7 +232,21 @@ def _rulebook_of(case: Any, rulebook: Any = None) -> Rulebook:
                             Location(field="rulebook"))
     if not isinstance(rulebook, str) or not rulebook:
         raise CaseError(f"rulebook must be an id such as 'inner-mongolia', got {rulebook!r}", Location(field="rulebook"))
+    if isinstance(case, Mapping) and case.get("rulebook") == rulebook:
+        _check_named_id(rulebook, Location(field="rulebook"))
     return load_rulebook(rulebook)
+
+
+#: A rulebook id as a case may name it: a name, never a path (a case must not make the engine read
+#: an arbitrary file, e.g. /proc/self/environ); a file is given by the caller (``--rulebook FILE``).
+_RULEBOOK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(@[A-Za-z0-9_.-]+)?")
+
+
+def _check_named_id(value: Any, where: Location) -> None:
+    text = str(value)
+    if not _RULEBOOK_ID.fullmatch(text) or text.endswith((".yaml", ".yml", ".json")):
+        raise CaseError(f"a case names its rulebook by id (e.g. inner-mongolia), got {text!r}; "
+                        "to use a rulebook file, give it as --rulebook FILE", where)
 
 
 def evaluate_case(case: Mapping[str, Any], *, rulebook: Any = None, trace: bool = True) -> Dict[str, Any]:

@@ -16,7 +16,7 @@ import stat
 
 import yaml
 
-from engine.base.limits import MAX_ALIASES, MAX_DOCUMENT_FILE_BYTES, MAX_NESTING, MAX_NODES, MAX_STRING, number_problem
+from engine.base.limits import MAX_ALIASES, MAX_DOCUMENT_FILE_BYTES, MAX_NESTING, MAX_NODES, number_problem, text_problem
 from engine.errors import Location, SchemaError
 
 Path = Tuple[Union[str, int], ...]
@@ -175,8 +175,7 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
         value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as error:  # e.g. an integer of thousands of digits
         raise _LimitBreached(f"'{str(node.value)[:40]}…' is not a usable value ({error})", node.start_mark) from None
-    problem = number_problem(value) or (f"text of {len(value):,} characters (at most {MAX_STRING:,})"
-                                        if isinstance(value, str) and len(value) > MAX_STRING else "")
+    problem = text_problem(value) if isinstance(value, str) else number_problem(value)
     if problem:
         raise _LimitBreached(problem, node.start_mark)
     return value

@@ -46,8 +46,22 @@ def validator(name: str) -> jsonschema.protocols.Validator:
 
 
 def _explain(error: ValidationError) -> str:
-    """A sentence saying what was expected, with a suggestion where one helps."""
+    """A sentence saying what was expected, with a suggestion where one helps; never the whole
+    offending value (it may be a list of ten thousand events)."""
+    text = _sentence(error)
+    return text if len(text) <= 400 else text[:400] + "…"
+
+
+_DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
+
+
+def _sentence(error: ValidationError) -> str:
     validator = error.validator
+    if validator == "pattern" and error.validator_value == _DATE_PATTERN:
+        return f"'{error.instance}' is not a date; expected YYYY-MM-DD"
+    if validator in ("maxItems", "minItems"):
+        return (f"{len(error.instance):,} items; expected {'at most' if validator == 'maxItems' else 'at least'} "
+                f"{error.validator_value:,}")
     if validator == "enum":
         options = [str(o) for o in error.validator_value]
         return (f"'{error.instance}' is not allowed; expected one of {', '.join(options)}"
@@ -68,7 +82,7 @@ def _explain(error: ValidationError) -> str:
         return f"'{error.instance}' is not a valid {error.validator_value} (expected YYYY-MM-DD)" if error.validator_value == "date" else error.message
     if validator in ("oneOf", "anyOf") and error.context:
         deepest = best_match(error.context)
-        return _explain(deepest)
+        return _sentence(deepest)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     return error.message + (f" ({description})" if description else "")
 
