@@ -6,7 +6,7 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
 from engine.base.limits import MAX_CASE_FILE_BYTES
@@ -155,10 +155,12 @@ def rulebook_index() -> List[Dict[str, Any]]:
     return rows
 
 
-def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
+def deadline(id_or_path: Any, kind: str, start: Any, exceptions: Sequence[str] = ()) -> Dict[str, Any]:
     """The deadline of ``kind`` counted from ``start`` (date or YYYY-MM-DD) in a rulebook.
 
-    ``id_or_path`` is an id, a path or a compiled :class:`Rulebook`.
+    ``id_or_path`` is an id, a path or a compiled :class:`Rulebook`. ``exceptions``: ids of the
+    exceptions the text writes for this limit that apply (辽宁 第三十三条 ``expert_assessment``): then
+    ``deadline`` is None and ``exception`` says which.
     Returns ``{deadline, kind, article, from, text, rulebook, …}`` (``yibao deadline --json``).
     A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
     the kinds it does.
@@ -167,7 +169,9 @@ def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
     if not isinstance(kind, str):
         raise DeadlineError(f"a deadline kind is a name such as 'appeal', got {kind!r}; {rulebook.id} defines "
                             f"{', '.join(rulebook.deadlines) or 'none'}", Location(field="kind"))
-    return rulebook.deadline(kind, start).to_dict()
+    if isinstance(exceptions, str):
+        exceptions = (exceptions,)
+    return rulebook.deadline(kind, start, tuple(exceptions)).to_dict()
 
 
 def deadline_kinds(id_or_path: str) -> List[str]:

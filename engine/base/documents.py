@@ -163,10 +163,10 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise SchemaError("a mapping key must be a plain word",
                                   Location(source, key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_path(path)))
+            key = str(key) if not isinstance(key, str) else key  # before the check: 2027 and "2027" are one key
             if key in result:
                 raise SchemaError(f"duplicate key '{key}'",
                                   Location(source, key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_path(path + (key,))))
-            key = str(key) if not isinstance(key, str) else key
             result[key] = _construct(value_node, loader, path + (key,), positions, source)
         return result
     if isinstance(node, yaml.SequenceNode):

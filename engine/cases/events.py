@@ -31,6 +31,8 @@ class ScoreEvent:
     kind: str = "score"
     ref: Optional[str] = None                      # the decision's reference, for appeals
     notice_received: Optional[_dt.date] = None     # the day its 处理通知书 was received
+    notice_issued: Optional[_dt.date] = None       # the day the agency issued it (辽宁 第二十六条)
+    decision_received: Optional[_dt.date] = None   # the day the agency received a 行政处罚决定书 (辽宁 第二十六条)
     amended_by: Optional[int] = None               # the appeal_result that amended it
     original_points: Optional[int] = None          # its points before the amendment
     months: Optional[int] = None           # the suspension length the case fixes (within the rule's range)
@@ -92,6 +94,8 @@ class AppealEvent:
     contests: int
     notice_received: Optional[_dt.date]
     kind: str = "appeal"
+    #: Exceptions of the text that apply to this appeal's clocks (辽宁 第三十三条 expert_assessment).
+    exceptions: Tuple[str, ...] = ()
     rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.base.documents import Mark
 from engine.cases.appeals import AppealPlaceholder, link_appeals
+from engine.cases.clocks import appeal_exceptions, read_notice_dates
 from engine.cases.document import CaseDocument, chosen_readings, check_rulebook_id, effective_readings, open_case
 from engine.cases.events import (AppealEvent, AppealResultEvent, Case, ClaimEvent, Event, InstitutionEvent,
                                  ObligationEvent, RepairEvent, RestorationEvent, ScoreEvent)
@@ -122,6 +123,7 @@ class PersonReader:
             if event.notice_received < date:
                 raise self.error(f"the notice of a decision dated {date} cannot be received on "
                                  f"{event.notice_received}, before it", *path, "notice_received")
+        read_notice_dates(self, event, body, path)
         return event
 
     def check_behaviour(self, event: ScoreEvent, body: Mapping[str, Any]) -> None:
@@ -244,7 +246,8 @@ class PersonReader:
         if kind == "appeal":
             received = body.get("notice_received")
             return AppealEvent(index, date, -1,
-                               self.date(received, "events", index, "notice_received") if received is not None else None)
+                               self.date(received, "events", index, "notice_received") if received is not None else None,
+                               exceptions=appeal_exceptions(self, index, body))
         if kind == "appeal_result":
             return AppealResultEvent(index, date, int(body["appeal"]), body["outcome"], None)
         return self.institution_measure(index, date, body)

@@ -254,6 +254,8 @@ class AppealRecord:
     verification_article: Optional[str]
     result: Optional[AppealOutcome]
     original_decision: Union[Dict[str, Any], Unset] = UNSET
+    #: The exception of the text that leaves the verification without a deadline (辽宁 第三十三条).
+    verification_exception: Union[Dict[str, Any], Unset] = UNSET
 
 
 @dataclass(slots=True)

@@ -69,12 +69,27 @@ def _env(state: PersonState, event: RestorationEvent, term: Term) -> Dict[str, A
         "sanction_year_net": decided_in.net if decided_in is not None else 0})
 
 
+def _allowed(state: PersonState, event: RestorationEvent, term: Term) -> bool:
+    """The rulebook's restoration condition (``restoration.allowed_when``) for this evaluation."""
+    return bool(state.rulebook.restoration.allowed_when(_env(state, event, term)))
+
+
+def _shortening(state: PersonState, event: RestorationEvent, term: Term) -> bool:
+    """Whether the evaluation restores before the term's end under the rulebook's condition: a
+    缩减期限申请 (辽宁 第三十一条), which the text does not tie to “期满前15个工作日”."""
+    restoration = state.rulebook.restoration
+    return (event.date <= term.until and restoration is not None and restoration.allowed_when is not None
+            and _allowed(state, event, term))
+
+
 def _refused_as_too_early(state: PersonState, event: RestorationEvent, record: RestorationRecord,
                           term: Optional[Term]) -> bool:
     """The clocks around a restoration application; True when the application is refused as too early.
 
     ``restoration_request`` (e.g. 辽宁 第三十一条 “可于期满前15个工作日提出”, bound earliest, from the
-    term's last day): an application before that day is refused. ``restoration`` (内蒙古 第二十四条
+    term's last day): an application before that day is refused, unless the evaluation restores before
+    the term's end under the rulebook's own condition — an application to shorten the term
+    (“经修复后记分低于9分的…可提出缩减期限申请”), for which the text sets no such day. ``restoration`` (内蒙古 第二十四条
     “收到申请后，10个工作日内进行评估”): the evaluation is due by then; a late one binds the agency,
     not the person, so it is only noted.
     """
@@ -88,11 +103,14 @@ def _refused_as_too_early(state: PersonState, event: RestorationEvent, record: R
         earliest = compute_deadline(rulebook, "restoration_request", term.until).deadline
         record.earliest_application = earliest
         if request.bound == "earliest" and event.applied < earliest:
-            record.reason = (f"application received {event.applied}, before the earliest day {earliest} "
-                             f"({request.expression.text} from the term's last day {term.until}; "
-                             f"{request.legal.article})")
-            trace.add("restoration", event.index, "restoration_request", request.legal.article, record.reason)
-            return True
+            early = (f"application received {event.applied}, before the earliest day {earliest} "
+                     f"({request.expression.text} from the term's last day {term.until}; {request.legal.article})")
+            if not _shortening(state, event, term):
+                record.reason = early
+                trace.add("restoration", event.index, "restoration_request", request.legal.article, record.reason)
+                return True
+            trace.add("restoration", event.index, "restoration_request", request.legal.article,
+                      f"{early}: judged as an application to shorten the term (缩减期限申请), which the rule admits")
     rule = rulebook.deadlines.get("restoration")
     if rule is not None:
         due = compute_deadline(rulebook, "restoration", event.applied).deadline

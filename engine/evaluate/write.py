@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Tuple
 
 from engine.cases.document import effective_readings
+from engine.evaluate.clocks import case_clocks
 from engine.evaluate.records import UNSET, Interpretation, YearEntry, number
 from engine.evaluate.state import PersonState
 
@@ -110,6 +111,7 @@ def person_result(state: PersonState) -> Dict[str, Any]:
         current = state.years.get(case.as_of.year)
         result["points_left"] = number(max(0, rulebook.allowance - (current.net if current else 0)))
         result["allowance"] = rulebook.allowance
+    clocks = case_clocks(state)  # before the warnings: a clock the calendar cannot count adds one
     result.update({
         "institution_measures": state.measures,
         "status": state.timeline.status_on(case.as_of),
@@ -118,5 +120,6 @@ def person_result(state: PersonState) -> Dict[str, Any]:
         "warnings": warnings(state),
         "trace": state.trace.steps,
         "appeals": state.appeals,
+        "clocks": clocks,
     })
     return to_json(result)

@@ -72,14 +72,15 @@ class Rulebook(RulebookSpec):
         return evaluate_institution(self, case, source=source, positions=positions, trace=trace,
                                     versions=self.versions())
 
-    def deadline(self, kind: str, start: Any) -> DeadlineResult:
+    def deadline(self, kind: str, start: Any, exceptions: Sequence[str] = ()) -> DeadlineResult:
         """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
 
-        ``start`` is a date or ``YYYY-MM-DD`` text. Raises :class:`~engine.errors.DeadlineError`
-        for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
-        without holiday data.
+        ``start`` is a date or ``YYYY-MM-DD`` text. ``exceptions``: ids of exceptions the text writes
+        for this limit that apply (e.g. ``expert_assessment``, 辽宁 第三十三条): then ``deadline`` is
+        None. Raises :class:`~engine.errors.DeadlineError` for a kind the rulebook does not define (or an
+        exception it does not write) and :class:`~engine.errors.CalendarError` for a date without holiday data.
         """
-        return compute_deadline(self, kind, start)
+        return compute_deadline(self, kind, start, exceptions)
 
     def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
                   positions: Positions = None) -> Dict[str, Any]:
