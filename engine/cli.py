@@ -13,11 +13,12 @@ the time.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Dict, List, Optional
 
 import click
 
-from engine.commands.common import EXIT_BAD_INPUT  # noqa: F401  (the exit status of bad input, for callers)
+from engine.commands.common import EXIT_BAD_INPUT, guard  # noqa: F401  (EXIT_BAD_INPUT: the status of bad input)
 
 #: Every command: its name and ``module:function``.
 COMMANDS: Dict[str, str] = {
@@ -27,6 +28,7 @@ COMMANDS: Dict[str, str] = {
     "check": "engine.commands.rulebooks:check",
     "list": "engine.commands.rulebooks:list_command",
     "deadline": "engine.commands.rulebooks:deadline_command",
+    "calendar": "engine.commands.rulebooks:calendar_command",
     "compile": "engine.commands.rulebooks:compile_command",
     "batch": "engine.commands.services:batch",
     "serve": "engine.commands.services:serve",
@@ -61,8 +63,16 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, lazy_subcommands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao-rules")
-def main() -> None:
+@click.option("--calendar", "calendar_file", default=None, type=click.Path(dir_okay=False), metavar="FILE",
+              help="State Council holiday schedules to use instead of calendars/state-council.yaml "
+                   "(also: the YIBAO_CALENDAR environment variable); see `yibao calendar`")
+def main(calendar_file: Optional[str]) -> None:
     """yibao-rules: 医保支付资格管理 rulebooks as data — evaluate cases, check rulebooks."""
+    if calendar_file is not None:
+        from engine.base.holidays import ENV_VAR, use_calendar_file
+
+        guard(lambda: use_calendar_file(calendar_file))
+        os.environ[ENV_VAR] = calendar_file  # worker processes (batch, serve) read the same file
 
 
 if __name__ == "__main__":

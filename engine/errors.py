@@ -72,6 +72,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def printable(text: str) -> str:
     """``text`` with control characters (ESC, NUL, …) written as escapes, e.g. ``\\x1b``."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates, shown escaped
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 

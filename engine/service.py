@@ -26,7 +26,7 @@ import json
 import re
 from typing import Any, Dict, List, Mapping, Optional
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from engine import api
@@ -120,7 +120,7 @@ def schema_components() -> Dict[str, Any]:
     components.setdefault("AttributionResult", {"type": "object", "description": "see `yibao attribute --json`"})
     components.setdefault("AttributionCase", {"type": "object", "description": "see `yibao attribute`"})
     components.setdefault("Deadline", {"type": "object", "required": ["deadline", "kind", "article"],
-                                       "properties": {"deadline": {"type": "string"}, "kind": {"type": "string"},
+                                       "properties": {"deadline": {"type": ["string", "null"]}, "kind": {"type": "string"},
                                                       "article": {"type": ["string", "null"]}}})
     return components
 
@@ -293,10 +293,13 @@ def create_app(*, max_body: int = DEFAULT_MAX_BODY, rulebooks: Optional[List[str
 
     @app.get("/v1/deadline/{rulebook}/{kind}/{date}", responses=_responses("Deadline", 404, 422),
              summary="The deadline of a kind (appeal, verification, …) counted from a date")
-    async def deadline(rulebook: str, kind: str, date: str) -> Response:
+    async def deadline(rulebook: str, kind: str, date: str,
+                       exceptions: List[str] = Query([], alias="except", description=(
+                           "an exception the text writes for this limit applies, e.g. expert_assessment "
+                           "(辽宁 第三十三条): no deadline; repeatable"))) -> Response:
         if rulebook not in compiled:
             return answer_not_found(rulebook)
-        return answer(lambda: api.deadline(compiled[rulebook], kind, date))
+        return answer(lambda: api.deadline(compiled[rulebook], kind, date, tuple(exceptions)))
 
     def answer_not_found(rid: str) -> Response:
         try:

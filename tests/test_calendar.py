@@ -137,7 +137,12 @@ def test_bad_override_kind():
 def test_2027_without_data_raises():
     with pytest.raises(CalendarError) as info:
         cal.is_workday(date(2027, 3, 1))
-    assert str(info.value) == "no holiday data for 2027; add a calendar override"
+    # The error says which year is missing, what each source covers, and where the year goes.
+    message = str(info.value)
+    assert message.startswith("no holiday data for 2027 (chinese-calendar ")
+    assert "2004–2026" in message and "state-council.yaml: 2024–2026" in message
+    assert "add 2027 from the 国务院办公厅关于2027年部分节假日安排的通知 to " in message
+    assert "docs/officers-guide.md" in message
     assert isinstance(info.value, YibaoError)
     assert not cal.covers(2027)
     assert cal.covers(2026)

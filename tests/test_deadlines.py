@@ -157,7 +157,7 @@ def test_unknown_kind_lists_kinds_with_did_you_mean(inner_mongolia):
 
 
 def test_no_data_is_an_error_never_monday_friday(inner_mongolia):
-    with pytest.raises(CalendarError, match="no holiday data for 2027; add a calendar override"):
+    with pytest.raises(CalendarError, match=r"no holiday data for 2027 \(.*add 2027 from the 国务院办公厅"):
         inner_mongolia.deadline("appeal", "2026-12-28")
 
 
@@ -283,7 +283,8 @@ def test_cli_deadline_errors_exit_2():
     assert run.returncode == 2 and run.stdout == ""
     assert "did you mean 'restoration'" in run.stderr and len(run.stderr.strip().splitlines()) == 1
     run = yibao("deadline", "inner-mongolia", "appeal", "2027-03-01")
-    assert run.returncode == 2 and "no holiday data for 2027; add a calendar override" in run.stderr
+    assert run.returncode == 2 and "no holiday data for 2027 (" in run.stderr and "state-council.yaml" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
 
 
 def test_from_date_before_the_rulebook_took_effect(inner_mongolia):

@@ -7,6 +7,7 @@ The build uses every rulebook under rulebooks/ plus the fictional tests/data/rul
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 import html
 import os
 import shutil
@@ -303,7 +304,7 @@ def test_deadline_cells_show_the_engines_computation(site):
     for rid in site["ids"]:
         rb = engine.load_rulebook(rid)
         deadlines = rb.raw.get("deadlines")
-        if not isinstance(deadlines, dict) or not hasattr(rb, "deadline"):
+        if not isinstance(deadlines, Mapping) or not hasattr(rb, "deadline"):
             continue
         for kind, body in deadlines.items():
             if "deadline" not in body:

@@ -61,10 +61,14 @@ def expected_action(year_total: float, single: int):
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ledgers())
-def test_every_decision_follows_article_24(case):
+def test_every_decision_follows_article_24_and_16(case):
     result = RULEBOOK.evaluate(case, trace=False)
     for decision in result["decisions"]:
         action, low, high, ban = expected_action(decision["year_total"], decision["single"])
+        if decision["situation"] == "23.3" and action != "terminate":
+            # 第十六条: a revoked licence (第二十三条（三）) terminates too, with no ban of its own; where
+            # 第二十四条（四） also terminates, its ban (the heavier) applies.
+            action, low, high, ban = "terminate", None, None, 0
         if decision["counted_points"] == 0 and decision["points"] > 0:
             action = "none"  # aggregation (按最高分值记分，不分别记分): a finding that adds no points is no new 记分
         assert decision["action"] == action, decision

@@ -3,6 +3,7 @@
 Each fenced block in the guide follows an HTML comment saying how it is checked:
 
 - ``excerpt RULEBOOK``  — the block is a verbatim piece of rulebooks/RULEBOOK.yaml;
+- ``calendar-excerpt`` — the block is a verbatim piece of calendars/state-council.yaml;
 - ``edit RULEBOOK [error]`` — the block replaces the excerpt before it in a copy of the rulebook; the copy
   must pass ``yibao check`` (or fail, with ``error``);
 - ``diff``  — lines that ``yibao diff`` prints between the rulebook and the edited copy;
@@ -149,6 +150,9 @@ def test_the_guide_examples_work(page, tmp_path):
             run = yibao(["evaluate", "case.yaml"], folder)
             assert run.returncode == 2 and run.stdout == "", f"{where}: the case should be rejected"
             last_output = run.stderr
+        elif kind == "calendar-excerpt":
+            source = (ROOT / "calendars" / "state-council.yaml").read_text(encoding="utf-8")
+            assert body in source, f"{where}: not a verbatim excerpt of calendars/state-council.yaml:\n{body}"
         elif kind == "output":
             assert_lines(body, last_output)
         else:

@@ -150,6 +150,12 @@ def test_deadline(client):
     assert unknown.status_code == 422 and "appeal" in unknown.json()["message"]
     assert client.get("/v1/deadline/inner-mongolia/appeal/2025-02-30").status_code == 422
     assert client.get("/v1/deadline/nowhere/appeal/2025-09-28").status_code == 404
+    # 辽宁 第三十三条: with the exception of the text, no verification deadline.
+    excepted = client.get("/v1/deadline/liaoning/verification/2025-10-20?except=expert_assessment")
+    assert excepted.status_code == 200 and excepted.json()["deadline"] is None
+    assert excepted.json()["exception"]["id"] == "expert_assessment"
+    assert client.get("/v1/deadline/liaoning/verification/2025-10-20").json()["deadline"] == "2025-11-17"
+    assert client.get("/v1/deadline/liaoning/verification/2025-10-20?except=expert").status_code == 422
 
 
 def _attribution_case() -> dict:

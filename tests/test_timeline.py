@@ -77,6 +77,8 @@ def test_timeline_is_contiguous_and_claims_follow_it(case):
         assert claim["state"] in states, claim
         if claim["state"] == "normal":
             assert claim["settled"]
+        elif "licence" in claim.get("causes", ()):
+            assert not claim["settled"]  # 第十二条: a lost licence, no 急诊 exception
         else:
             assert claim["settled"] == claim["emergency"]  # 第九条（二）（三）: 急诊、抢救 excepted
     status = result["status"]

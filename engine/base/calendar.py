@@ -1,9 +1,10 @@
 """Working days and calendar periods for deadlines (e.g. "收到通知后10个工作日内").
 
-Working days come from the State Council holiday schedules shipped in the ``chinese-calendar``
-package (holidays *and* 调休 make-up working days on weekends), plus local overrides a rulebook
-writes in YAML. A date in a year for which there is no data raises :class:`CalendarError`: a
-silent Monday-Friday fallback would give wrong deadlines around holidays without anyone noticing.
+Working days come from the State Council holiday schedules (holidays *and* 调休 make-up working days
+on weekends): the ``chinese-calendar`` package, extended or corrected by the project's schedule file
+(:mod:`engine.base.holidays`), plus local overrides a rulebook writes in YAML. A date in a year for
+which there is no data raises :class:`CalendarError` saying which year is missing and where to add
+it: a silent Monday-Friday fallback would give wrong deadlines around holidays without anyone noticing.
 
 Periods in months and years follow 民法典 第二百零二条: the period ends on the corresponding day of
 the month N months later, or on the last day of that month when it has no corresponding day.
@@ -18,11 +19,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Literal, Mapping, Optional, get_args
 
-from engine.base.lazy import lazy_module
+from engine.base.frozen import FrozenDict
+from engine.base.holidays import active_schedules
 from engine.errors import CalendarError
-
-# The State Council schedules are read only when a working day is counted (deadlines), not for months.
-chinese_calendar = lazy_module("chinese_calendar")
 
 DayKind = Literal["workday", "holiday"]
 Unit = Literal["workdays", "days", "months", "years"]
@@ -37,11 +36,11 @@ class WorkCalendar:
     """Which days are working days, and date arithmetic on them.
 
     ``overrides`` maps a date to ``'workday'`` or ``'holiday'`` (local adjustments, e.g. a regional
-    holiday); they win over the package. ``complete_years`` are years whose overrides are declared
-    complete: outside the overrides, Monday-Friday are working days — this is how a rulebook
-    supplies a year the package does not know yet (its holidays and 调休 days as overrides).
-    ``years``, when given, restricts the years in which the package's data is trusted (e.g. to pin
-    a rulebook to the schedules it was checked against); by default every year the package has.
+    holiday); they win over the State Council schedules. ``complete_years`` are years whose overrides
+    are declared complete: outside the overrides, Monday-Friday are working days — a rulebook's own
+    way to supply a year (the project's schedule file is the usual one, shared by every rulebook).
+    ``years``, when given, restricts the years in which the State Council schedules are trusted (e.g.
+    to pin a rulebook to the schedules it was checked against); by default every year they cover.
     """
 
     def __init__(
@@ -51,44 +50,52 @@ class WorkCalendar:
         complete_years: Iterable[int] = (),
         years: Optional[Iterable[int]] = None,
     ) -> None:
-        self._overrides: dict[date, bool] = {}
+        found: dict[date, bool] = {}
         for day, kind in (overrides or {}).items():
             if kind not in get_args(DayKind):
                 raise CalendarError(
                     f"calendar override for {day}: expected 'workday' or 'holiday', got {kind!r}"
                 )
-            self._overrides[_as_date(day)] = kind == "workday"
-        self._complete_years = frozenset(complete_years)
-        self._years = None if years is None else frozenset(years)
+            found[_as_date(day)] = kind == "workday"
+        # A calendar is shared by every evaluation of its rulebook: once made, it never changes.
+        object.__setattr__(self, "_overrides", FrozenDict(found))
+        object.__setattr__(self, "_complete_years", frozenset(complete_years))
+        object.__setattr__(self, "_years", None if years is None else frozenset(years))
 
-    def _package_is_workday(self, d: date) -> Optional[bool]:
-        """The package's answer, or None when it (or ``years``) has no data for ``d.year``."""
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a WorkCalendar is immutable")
+
+    def _state_council(self, d: date) -> Optional[bool]:
+        """The State Council schedules' answer, or None when they (or ``years``) have no data for ``d``."""
         if self._years is not None and d.year not in self._years:
             return None
-        try:
-            return chinese_calendar.is_workday(d)
-        except NotImplementedError:  # "no available data for year 2027, ..."
-            return None
+        return active_schedules().lookup(d)
 
     def covers(self, year: int) -> bool:
         """Whether every day of ``year`` can be answered without raising."""
-        return year in self._complete_years or self._package_is_workday(date(year, 1, 1)) is not None
+        if year in self._complete_years:
+            return True
+        return (self._years is None or year in self._years) and year in active_schedules().years
 
     def is_workday(self, d: date) -> bool:
-        """Whether ``d`` is a working day: override, then the package, then a complete year.
+        """Whether ``d`` is a working day: override, then the State Council schedules, then a complete year.
 
-        Raises :class:`CalendarError` when the year has no data and ``d`` is not overridden.
+        Raises :class:`CalendarError` when the year has no data and ``d`` is not overridden; the
+        message names the year and the file to add it to.
         """
         d = _as_date(d)
         if d in self._overrides:
             return self._overrides[d]
-        answer = self._package_is_workday(d)
+        answer = self._state_council(d)
         if answer is not None:
             return answer
         if d.year in self._complete_years:
             # The overrides list every holiday and 调休 day of this year; the rest is the plain week.
             return d.weekday() < 5
-        raise CalendarError(f"no holiday data for {d.year}; add a calendar override")
+        if self._years is not None and d.year not in self._years:
+            raise CalendarError(f"no holiday data for {d.year}: the rulebook's calendar.years "
+                                f"({', '.join(map(str, sorted(self._years)))}) leaves it out")
+        raise CalendarError(active_schedules().missing(d.year))
 
     def add_workdays(self, start: date, n: int, *, count_start_day: bool = False) -> date:
         """The n-th working day counting from the day after ``start`` (n >= 1).
@@ -256,8 +263,5 @@ class RulebookCalendar:
 
 
 def package_years() -> tuple[int, ...]:
-    """The years for which the installed ``chinese-calendar`` has State Council schedules."""
-    from chinese_calendar import constants
-
-    years = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
-    return tuple(sorted(years))
+    """The years the State Council schedules in effect cover (the package and the schedule file)."""
+    return tuple(sorted(active_schedules().years))

@@ -16,7 +16,7 @@ import stat
 
 import yaml
 
-from engine.base.limits import MAX_ALIASES, MAX_DOCUMENT_FILE_BYTES, MAX_NESTING, MAX_NODES, MAX_STRING, number_problem
+from engine.base.limits import MAX_ALIASES, MAX_DOCUMENT_FILE_BYTES, MAX_NESTING, MAX_NODES, number_problem, text_problem
 from engine.errors import Location, SchemaError
 
 Path = Tuple[Union[str, int], ...]
@@ -163,10 +163,10 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
             if not isinstance(key, (str, int, float, bool)) or key is None:
                 raise SchemaError("a mapping key must be a plain word",
                                   Location(source, key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_path(path)))
+            key = str(key) if not isinstance(key, str) else key  # before the check: 2027 and "2027" are one key
             if key in result:
                 raise SchemaError(f"duplicate key '{key}'",
                                   Location(source, key_node.start_mark.line + 1, key_node.start_mark.column + 1, format_path(path + (key,))))
-            key = str(key) if not isinstance(key, str) else key
             result[key] = _construct(value_node, loader, path + (key,), positions, source)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -175,8 +175,7 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
         value = loader.construct_object(node, deep=True)
     except (ValueError, OverflowError) as error:  # e.g. an integer of thousands of digits
         raise _LimitBreached(f"'{str(node.value)[:40]}…' is not a usable value ({error})", node.start_mark) from None
-    problem = number_problem(value) or (f"text of {len(value):,} characters (at most {MAX_STRING:,})"
-                                        if isinstance(value, str) and len(value) > MAX_STRING else "")
+    problem = text_problem(value) if isinstance(value, str) else number_problem(value)
     if problem:
         raise _LimitBreached(problem, node.start_mark)
     return value

@@ -40,6 +40,18 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 MAX_STRING = 100_000
 
 
+def text_problem(value: str) -> str:
+    """Why a string read from input is refused (too long, or not Unicode text: a lone surrogate from a
+    JSON escape such as ``"\\ud800"`` cannot be written out), or an empty string when it is fine."""
+    if len(value) > MAX_STRING:
+        return f"text of {len(value):,} characters (at most {MAX_STRING:,})"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid Unicode text (a lone surrogate such as \\ud800); expected UTF-8 text"
+    return ""
+
+
 def number_problem(value: Any) -> str:
     """Why ``value`` (a number read from input) is refused, or an empty string when it is fine."""
     if isinstance(value, bool):

@@ -16,10 +16,10 @@ from typing import Any, Callable, List, Optional
 from engine.base.lazy import lazy_module
 
 from engine.errors import SchemaError, did_you_mean
+from engine.base.documents import PositionedDocument, format_path
 
 # Only an invalid document needs jsonschema (to locate its error); valid ones pass jsonschema-rs alone.
 jsonschema = lazy_module("jsonschema")
-from engine.base.documents import PositionedDocument, format_path
 
 _HERE = Path(__file__).resolve().parent
 
@@ -48,8 +48,22 @@ def validator(name: str) -> jsonschema.protocols.Validator:
 
 
 def _explain(error: "jsonschema.exceptions.ValidationError") -> str:
-    """A sentence saying what was expected, with a suggestion where one helps."""
+    """A sentence saying what was expected, with a suggestion where one helps; never the whole
+    offending value (it may be a list of ten thousand events)."""
+    text = _sentence(error)
+    return text if len(text) <= 400 else text[:400] + "…"
+
+
+_DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
+
+
+def _sentence(error: "jsonschema.exceptions.ValidationError") -> str:
     validator = error.validator
+    if validator == "pattern" and error.validator_value == _DATE_PATTERN:
+        return f"'{error.instance}' is not a date; expected YYYY-MM-DD"
+    if validator in ("maxItems", "minItems"):
+        return (f"{len(error.instance):,} items; expected {'at most' if validator == 'maxItems' else 'at least'} "
+                f"{error.validator_value:,}")
     if validator == "enum":
         options = [str(o) for o in error.validator_value]
         return (f"'{error.instance}' is not allowed; expected one of {', '.join(options)}"
@@ -70,7 +84,7 @@ def _explain(error: "jsonschema.exceptions.ValidationError") -> str:
         return f"'{error.instance}' is not a valid {error.validator_value} (expected YYYY-MM-DD)" if error.validator_value == "date" else error.message
     if validator in ("oneOf", "anyOf") and error.context:
         deepest = jsonschema.exceptions.best_match(error.context)
-        return _explain(deepest)
+        return _sentence(deepest)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     return error.message + (f" ({description})" if description else "")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Optional, Tuple, Union
 
-from engine.base.limits import MAX_NESTING, MAX_NODES, MAX_STRING, number_problem
+from engine.base.limits import MAX_NESTING, MAX_NODES, number_problem, text_problem
 
 PathPart = Union[str, int]
 
@@ -26,8 +26,9 @@ def value_problem(data: Any) -> Optional[Tuple[Tuple[PathPart, ...], str]]:
             return path, f"too many values (more than {MAX_NODES:,})"
         kind = type(value)
         if kind is str:
-            if len(value) > MAX_STRING:
-                return path, f"text of {len(value):,} characters (at most {MAX_STRING:,})"
+            problem = text_problem(value)
+            if problem:
+                return path, problem
             continue
         if kind is int or kind is float:
             problem = number_problem(value)

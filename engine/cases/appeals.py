@@ -112,6 +112,8 @@ def _amended(reader: ScoreReader, result: AppealResultEvent, contested: ScoreEve
     amended.index = contested.index
     amended.ref = contested.ref
     amended.notice_received = contested.notice_received
+    amended.notice_issued = contested.notice_issued
+    amended.decision_received = contested.decision_received
     amended.amended_by = result.index
     amended.original_points = contested.points
     amended.rulebook = contested.rulebook

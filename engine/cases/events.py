@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from engine.errors import Location
 from engine.spec.repair import RepairWay
@@ -31,6 +31,8 @@ class ScoreEvent:
     kind: str = "score"
     ref: Optional[str] = None                      # the decision's reference, for appeals
     notice_received: Optional[_dt.date] = None     # the day its 处理通知书 was received
+    notice_issued: Optional[_dt.date] = None       # the day the agency issued it (辽宁 第二十六条)
+    decision_received: Optional[_dt.date] = None   # the day the agency received a 行政处罚决定书 (辽宁 第二十六条)
     amended_by: Optional[int] = None               # the appeal_result that amended it
     original_points: Optional[int] = None          # its points before the amendment
     months: Optional[int] = None           # the suspension length the case fixes (within the rule's range)
@@ -48,6 +50,8 @@ class RepairEvent:
     kind: str = "repair"
     inputs: Optional[Dict[str, Any]] = None  # every input the way declares, defaults filled in
     rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
+    #: False: the agency declined a shortening the text leaves to it (“可缩短”); None: the rulebook's rule.
+    shorten: Optional[bool] = None
 
 
 @dataclass(slots=True)
@@ -90,6 +94,8 @@ class AppealEvent:
     contests: int
     notice_received: Optional[_dt.date]
     kind: str = "appeal"
+    #: Exceptions of the text that apply to this appeal's clocks (辽宁 第三十三条 expert_assessment).
+    exceptions: Tuple[str, ...] = ()
     rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
 
 
@@ -118,6 +124,7 @@ class InstitutionEvent:
     institution: Optional[str]
     kind: str = "institution_measure"
     rulebook: Optional[RulebookSpec] = None    # the rulebook version in force on the event's date
+    where: Optional[Location] = None           # where the event is written, for errors found while evaluating
 
 
 Event = Union[ScoreEvent, RepairEvent, ClaimEvent, RestorationEvent, ObligationEvent, AppealEvent,
@@ -139,3 +146,6 @@ class Case:
     parameters: Dict[str, Any]
     events: List[Event]
     chosen: Dict[str, Any] = field(default_factory=dict)
+    #: Every version of the rulebook by effective period, when it has several: time passing between
+    #: events is judged by the version in force on each day.
+    versions: Tuple[RulebookSpec, ...] = ()

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.base.documents import Mark
 from engine.cases.appeals import AppealPlaceholder, link_appeals
+from engine.cases.clocks import appeal_exceptions, read_notice_dates
 from engine.cases.document import CaseDocument, chosen_readings, check_rulebook_id, effective_readings, open_case
 from engine.cases.events import (AppealEvent, AppealResultEvent, Case, ClaimEvent, Event, InstitutionEvent,
                                  ObligationEvent, RepairEvent, RestorationEvent, ScoreEvent)
@@ -31,6 +32,7 @@ class PersonReader:
     def __init__(self, document: CaseDocument, rulebook: RulebookSpec):
         self.document = document
         self.rulebook = rulebook
+        self.behaviours: set = set()  # (year, inspection, behaviour) named so far, for check_behaviour
 
     def error(self, message: str, *path: Any):
         return self.document.error(message, *path)
@@ -121,7 +123,21 @@ class PersonReader:
             if event.notice_received < date:
                 raise self.error(f"the notice of a decision dated {date} cannot be received on "
                                  f"{event.notice_received}, before it", *path, "notice_received")
+        read_notice_dates(self, event, body, path)
         return event
+
+    def check_behaviour(self, event: ScoreEvent, body: Mapping[str, Any]) -> None:
+        """A behaviour id named twice where the rulebook writes no rule on one behaviour found in several
+        situations (no ``scoring.aggregation``): the engine would have to guess how to count it."""
+        if body.get("behaviour") is None or self.rulebook.aggregation is not None:
+            return
+        scope = event.inspection if self.rulebook.behaviour_scope == "inspection" else None
+        key = (event.date.year, scope, event.behaviour)
+        if key in self.behaviours:
+            raise self.error(f"behaviour '{event.behaviour}' is scored twice, and {self.rulebook.id} writes no rule on "
+                             "one behaviour matching several situations (scoring.aggregation); give each finding "
+                             "its own behaviour id", "events", event.index, "behaviour")
+        self.behaviours.add(key)
 
     # -- the other kinds ------------------------------------------------------------------------------
     def repair(self, index: int, date: _dt.date, body: Mapping[str, Any]) -> RepairEvent:
@@ -156,10 +172,29 @@ class PersonReader:
             if name in body and name not in way.inputs:
                 raise self.error(f"repair way '{way_id}' takes no '{name}'", "events", index, name)
         inputs = {name: values.get(name, False if spec.type == "boolean" else 0) for name, spec in way.inputs.items()}
-        return RepairEvent(index, date, way, float(values.get("score", 0) or 0), float(values.get("points", 0) or 0),
-                           inputs=inputs)
+        event = RepairEvent(index, date, way, float(values.get("score", 0) or 0), float(values.get("points", 0) or 0),
+                            inputs=inputs)
+        if "shorten" in body:
+            event.shorten = self.shorten(index, body["shorten"])
+        return event
+
+    def shorten(self, index: int, value: bool) -> bool:
+        """``shorten`` on a repair: only where the text leaves the shortening to the agency (“可缩短”)."""
+        rule = self.rulebook.repair.shorten if self.rulebook.repair else None
+        if rule is None:
+            raise self.error(f"{self.rulebook.id} shortens no term on a repair (no repair.shorten_term): "
+                             "'shorten' has nothing to decide", "events", index, "shorten")
+        if not rule.discretionary and value is False:
+            raise self.error(f"{rule.legal.article} shortens the term on every accepted repair; the text leaves "
+                             "the agency no choice to decline (shorten_term is not discretionary)",
+                             "events", index, "shorten")
+        return value
 
     def restoration(self, index: int, date: _dt.date, body: Mapping[str, Any]) -> RestorationEvent:
+        if self.rulebook.restoration is None:
+            # Without a restoration section the text sets no procedure or condition; the engine does not
+            # invent one (it would restore at any time).
+            raise self.error(f"{self.rulebook.id} writes no restoration procedure (资格恢复)", "events", index, "kind")
         event = RestorationEvent(index, date, bool(body.get("passed", True)))
         if body.get("applied") is not None:
             event.applied = self.date(body["applied"], "events", index, "applied")
@@ -189,14 +224,12 @@ class PersonReader:
                                         f"{', '.join(institution.measures)}", measure, institution.measures,
                                         "events", index, "measure")
         until = self.date(body["until"], "events", index, "until") if body.get("until") else None
-        if until is None and body["responsible"] and any(
-                rule.measure == measure and rule.action == "suspend" and rule.term == "institution"
-                for rule in institution.rules):
-            raise self.error(f"measure '{measure}' suspends a responsible person for the institution's term: "
-                             "give 'until' (the last day of the institution's suspension)", "events", index)
         if until is not None and until < date:
             raise self.error(f"until {until} is before the measure's date {date}", "events", index, "until")
-        return InstitutionEvent(index, date, measure, bool(body["responsible"]), until, body.get("institution"))
+        # Whether the measure needs `until` depends on which rule applies (and on the readings), so the
+        # evaluation checks it, located here.
+        return InstitutionEvent(index, date, measure, bool(body["responsible"]), until, body.get("institution"),
+                                where=self.document.at("events", index))
 
     def event(self, index: int, date: _dt.date, body: Mapping[str, Any]) -> Event:
         kind = body["kind"]
@@ -213,7 +246,8 @@ class PersonReader:
         if kind == "appeal":
             received = body.get("notice_received")
             return AppealEvent(index, date, -1,
-                               self.date(received, "events", index, "notice_received") if received is not None else None)
+                               self.date(received, "events", index, "notice_received") if received is not None else None,
+                               exceptions=appeal_exceptions(self, index, body))
         if kind == "appeal_result":
             return AppealResultEvent(index, date, int(body["appeal"]), body["outcome"], None)
         return self.institution_measure(index, date, body)
@@ -270,6 +304,8 @@ def read_person_case(rulebook: RulebookSpec, case: Any, *, source: Optional[str]
             raise document.error(f"event dated {date} is after {version.id} ceased to apply on "
                                  f"{version.effective_until}", "events", index, "date")
         event = reader.event(index, date, body)
+        if isinstance(event, ScoreEvent):
+            reader.check_behaviour(event, body)
         if versions:
             event.rulebook = version
         events.append(event)
@@ -279,4 +315,4 @@ def read_person_case(rulebook: RulebookSpec, case: Any, *, source: Optional[str]
                                       for p, body in enumerate(bodies)})
     events.sort(key=lambda e: e.date)  # stable: same-day events keep file order
     return Case(data.get("rulebook"), str(person["id"]), role, as_of,
-                effective_readings(rulebook.parameters, chosen), events, chosen)
+                effective_readings(rulebook.parameters, chosen), events, chosen, tuple(versions))

@@ -15,7 +15,8 @@ def allowed_points(rulebook: RulebookSpec, situation: Situation, responsibility:
         if points is None:
             return None  # the rulebook sets only a range: the case gives the points
         if not isinstance(points, int):  # one value per responsibility level
-            return points[responsibility] if responsibility in points else tier_range[0]
+            # Without the level, the table gives no value: the case must give the points (no default).
+            return points.get(responsibility) if responsibility is not None else None
         return points
 
     default = level_points(situation.points, situation.range)

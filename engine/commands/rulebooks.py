@@ -1,4 +1,4 @@
-"""`yibao check`, `yibao list`, `yibao deadline`, `yibao compile`: the rulebooks themselves."""
+"""`yibao check`, `yibao list`, `yibao deadline`, `yibao calendar`, `yibao compile`: the rulebooks themselves."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import List
 import click
 
 from engine import api, officer
+from engine.base.holidays import coverage, years_text
 from engine.report import render_check, table
 from engine.commands.common import EXIT_BAD_INPUT, dump, guard, paint
 
@@ -59,11 +60,20 @@ def list_command(as_json: bool) -> None:
 @click.argument("kind")
 @click.argument("from_date", metavar="FROM_DATE")
 @click.option("--json", "as_json", is_flag=True, help="print {deadline, kind, article, from, text, rulebook, …}")
-def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) -> None:
+@click.option("--except", "exceptions", multiple=True, metavar="ID",
+              help="an exception the text writes for this limit applies (e.g. expert_assessment, 辽宁 第三十三条): no deadline")
+def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool, exceptions: List[str]) -> None:
     """The deadline of KIND (appeal, verification, restoration, …) counted from FROM_DATE."""
-    result = guard(lambda: api.deadline(rulebook, kind, from_date))
+    result = guard(lambda: api.deadline(rulebook, kind, from_date, tuple(exceptions)))
     if as_json:
         click.echo(dump(result))
+        return
+    if result["deadline"] is None:
+        exception = result["exception"]
+        click.echo("no deadline")
+        click.echo(f"{result['kind']}: {exception['label'] or exception['id']} — the text sets no time limit "
+                   f"({exception['article']}: {exception['text']})")
+        click.echo(f"{result['article']}: {result['text']}")
         return
     label = f" ({result['label']})" if result.get("label") else ""
     word = "no earlier than" if result["bound"] == "earliest" else "by"
@@ -73,6 +83,34 @@ def deadline_command(rulebook: str, kind: str, from_date: str, as_json: bool) ->
     click.echo(f"{result['article']}: {result['text']}")
     for note in result["notes"][1:]:
         click.echo(f"note: {note}")
+
+
+@click.command(name="calendar")
+@click.option("--json", "as_json", is_flag=True, help="print {file, file_origin, package, years: [{year, source, notice, …}]}")
+def calendar_command(as_json: bool) -> None:
+    """The years whose State Council holiday schedule is known, and where each comes from."""
+    data = guard(coverage)
+    if as_json:
+        click.echo(dump(data))
+        return
+    package = data["package"]
+    origin = {"option": "--calendar", "env": data["env_var"], "bundled": "bundled", "none": "none"}[data["file_origin"]]
+    lines = [f"schedule file: {data['file'] or '(none)'} ({origin})",
+             f"package: chinese-calendar {package['version']}, {package['first']}–{package['last']}", ""]
+    from_package = [entry["year"] for entry in data["years"] if entry["source"] == "package"]
+    if from_package:
+        lines.append(f"{years_text(from_package)}  package (chinese-calendar {package['version']})")
+    for entry in data["years"]:
+        if entry["source"] == "file":
+            ref = entry.get("document") or entry.get("url") or ""
+            lines.append(f"{entry['year']}  file: {entry['notice']} {ref}".rstrip())
+            if entry["corrects_package"]:
+                lines.append(f"      the file wins over the package on {', '.join(entry['corrects_package'])}")
+            elif entry["also_in_package"]:
+                lines.append("      (the package has the same days)")
+    lines += ["", f"not covered from {data['first_missing']}: a working-day deadline that reaches it is an error "
+              "until the year is added (docs/officers-guide.md)"]
+    click.echo("\n".join(lines))
 
 
 @click.command(name="compile")

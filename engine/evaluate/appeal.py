@@ -17,7 +17,8 @@ def handle_appeal(state: PersonState, event: AppealEvent) -> None:
                         f"appeal against the decision of events[{record.contests}] ({record.decision_date}): "
                         f"{record.reason}"
                         + (f"; verification due by {record.verification_due} ({record.verification_article})"
-                           if record.verification_due else ""))
+                           if record.verification_due else "")
+                        + (f"; {record.verification_exception['reason']}" if record.verification_exception else ""))
 
 
 def handle_appeal_result(state: PersonState, event: AppealResultEvent) -> None:

@@ -20,7 +20,7 @@ decision itself rather than making a new one.
 from __future__ import annotations
 
 import copy
-from typing import Dict
+from typing import Dict, Tuple
 
 from engine.cases.events import AppealEvent, AppealResultEvent, Case, ScoreEvent
 from engine.evaluate.deadlines import compute_deadline
@@ -28,6 +28,7 @@ from engine.evaluate.records import AppealOutcome, AppealPlan, AppealRecord
 from engine.evaluate.run import run
 from engine.evaluate.write import to_json
 from engine.spec.rulebook import RulebookSpec
+from engine.spec.time import Deadline
 
 
 def _record(rulebook: RulebookSpec, appeal: AppealEvent, contested: ScoreEvent, plan: AppealPlan) -> AppealRecord:
@@ -44,9 +45,11 @@ def _record(rulebook: RulebookSpec, appeal: AppealEvent, contested: ScoreEvent, 
                          "timeliness not checked, the appeal is examined")
         plan.warnings.append(f"appeal events[{appeal.index}]: {record.reason}")
     else:
-        deadline = compute_deadline(rulebook, "appeal", notice).deadline
-        record.deadline = deadline
-        if appeal.date > deadline:
+        timeliness = compute_deadline(rulebook, "appeal", notice, _applying(appeal, appeal_rule))
+        deadline = record.deadline = timeliness.deadline
+        if deadline is None:
+            record.reason = f"{timeliness.notes[0]}: the appeal is examined"
+        elif appeal.date > deadline:
             record.timely = record.accepted = False
             record.reason = (f"late: filed {appeal.date}, the appeal deadline was {deadline} "
                              f"({appeal_rule.expression.text}, notice received {notice}; "
@@ -55,9 +58,20 @@ def _record(rulebook: RulebookSpec, appeal: AppealEvent, contested: ScoreEvent, 
             record.reason = (f"in time: filed {appeal.date}, deadline {deadline} "
                              f"(notice received {notice}; {appeal_rule.legal.article})")
     if verification_rule is not None and record.accepted:
-        record.verification_due = compute_deadline(rulebook, "verification", appeal.date).deadline
+        verification = compute_deadline(rulebook, "verification", appeal.date, _applying(appeal, verification_rule))
+        record.verification_due = verification.deadline
         record.verification_article = verification_rule.legal.article
+        if verification.exception is not None:
+            exception = verification.exception
+            record.verification_exception = {"id": exception.id, "label": exception.label,
+                                             "article": exception.legal.article, "text": exception.legal.text,
+                                             "reason": verification.notes[0]}
     return record
+
+
+def _applying(appeal: AppealEvent, rule: Deadline) -> Tuple[str, ...]:
+    """The appeal's exceptions that are the ``rule``'s (the case reader checked each is some appeal clock's)."""
+    return tuple(name for name in appeal.exceptions if name in rule.exceptions)
 
 
 def plan_appeals(rulebook: RulebookSpec, case: Case) -> AppealPlan:

@@ -2,9 +2,11 @@
 
 A rulebook's ``deadlines:`` section gives, per GLOSSARY kind (``appeal``, ``verification``,
 ``restoration``, ``restoration_request``, ``notice``, ``delivery``, ``record_update``,
-``publication``), the article, its original sentence, what the FROM date is, and a DSL date
-expression over ``from`` (``from + 10 workdays``; ``from - 15 workdays`` for a limit counted
-backwards from a date). The expression was compiled with the rulebook's ``shift``, so working days
+``publication``, ``commitment``), the article, its original sentence, what the FROM date is, and a
+DSL date expression over ``from`` (``from + 10 workdays``; ``from - 15 workdays`` for a limit counted
+backwards from a date), and the cases the text takes out of the limit (``exceptions``: then there is
+no deadline). A kind the rulebook does not define is an error naming the kinds it does: the engine
+never invents a time limit the text does not set. The expression was compiled with the rulebook's ``shift``, so working days
 follow the State Council schedules plus the rulebook's overrides, and the start-day convention is the
 one the rulebook's ``calendar.count_from`` writes once.
 
@@ -19,12 +21,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from engine.base.dates import date_problem, parse_date
 from engine.errors import CalendarError, DeadlineError, Location, did_you_mean
 from engine.spec.rulebook import RulebookSpec
-from engine.spec.time import Deadline
+from engine.spec.time import Deadline, DeadlineException
 from engine.spec.vocabulary import DEADLINE_KINDS
 
 #: The deadline kinds of the shared vocabulary (GLOSSARY.md), in its order.
@@ -38,16 +40,18 @@ class DeadlineResult:
     rulebook: str
     kind: str
     start: _dt.date
-    deadline: _dt.date
-    computed: _dt.date          # before 民法典 第二百零三条 moved it off a holiday (same when not moved)
+    deadline: Optional[_dt.date]   # None: an exception of the text applies, there is no deadline
+    computed: Optional[_dt.date]   # before 民法典 第二百零三条 moved it off a holiday (same when not moved)
     rule: Deadline
     notes: Tuple[str, ...] = ()
+    exception: Optional[DeadlineException] = None
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON of ``yibao deadline --json``."""
         rule = self.rule
+        exception = self.exception
         return {
-            "deadline": self.deadline.isoformat(),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
             "kind": self.kind,
             "article": rule.legal.article,
             "from": self.start.isoformat(),
@@ -57,9 +61,13 @@ class DeadlineResult:
             "rulebook": self.rulebook,
             "bound": rule.bound,
             "expression": rule.expression.text,
-            "computed": self.computed.isoformat(),
+            "computed": self.computed.isoformat() if self.computed else None,
             "interpretation": rule.legal.interpretation,
             "notes": list(self.notes),
+            "exception": None if exception is None else {
+                "id": exception.id, "label": exception.label, "article": exception.legal.article,
+                "text": exception.legal.text, "interpretation": exception.legal.interpretation},
+            "exceptions": sorted(rule.exceptions),
         }
 
 
@@ -73,7 +81,7 @@ def _as_date(value: Any) -> _dt.date:
 def unknown_kind(rulebook: RulebookSpec, kind: str) -> DeadlineError:
     """The error for a kind the rulebook does not define, listing the kinds it does."""
     defined = list(rulebook.deadlines)
-    listing = ", ".join(defined) if defined else "none"
+    listing = ", ".join(defined) if defined else "none (no time limit of its text is written as a deadline)"
     if kind in KINDS:
         message = f"{rulebook.id} defines no '{kind}' deadline; it defines: {listing}"
     else:
@@ -82,12 +90,35 @@ def unknown_kind(rulebook: RulebookSpec, kind: str) -> DeadlineError:
     return DeadlineError(message, Location(field="kind"))
 
 
-def compute_deadline(rulebook: RulebookSpec, kind: str, start: Any) -> DeadlineResult:
-    """The deadline of ``kind`` counted from ``start`` on ``rulebook``'s calendar (see module doc)."""
+def exception_of(rulebook: RulebookSpec, rule: Deadline, names: Iterable[str],
+                 where: Optional[Location] = None) -> Optional[DeadlineException]:
+    """The first of ``names`` that is an exception of ``rule``; an unknown name is an error (listing
+    the exceptions the rule has, with "did you mean"). ``where`` locates the error (default: the option)."""
+    found = None
+    for name in names:
+        exception = rule.exceptions.get(name)
+        if exception is None:
+            defined = sorted(rule.exceptions)
+            listing = ", ".join(defined) if defined else "none"
+            raise DeadlineError(f"'{name}' is not an exception of {rulebook.id}'s {rule.kind} deadline "
+                                f"({rule.legal.article}); its exceptions: {listing}"
+                                + did_you_mean(name, defined), where or Location(field="except"))
+        found = found or exception
+    return found
+
+
+def compute_deadline(rulebook: RulebookSpec, kind: str, start: Any, exceptions: Iterable[str] = ()) -> DeadlineResult:
+    """The deadline of ``kind`` counted from ``start`` on ``rulebook``'s calendar (see module doc).
+
+    ``exceptions``: ids of the rule's exceptions that apply (e.g. ``expert_assessment``, 辽宁
+    第三十三条 “需第三方专业机构或专家评估鉴定的除外”): then the text sets no deadline, and the result
+    has ``deadline`` None and the exception.
+    """
     rule = rulebook.deadlines.get(kind)
     if rule is None:
         raise unknown_kind(rulebook, kind)
     day = _as_date(start)
+    exception = exception_of(rulebook, rule, exceptions)
     # A time limit of this document starts from an act under it: not before it took effect.
     if day < rulebook.effective_from:
         raise DeadlineError(f"{day} is before {rulebook.id} took effect on {rulebook.effective_from}",
@@ -95,12 +126,15 @@ def compute_deadline(rulebook: RulebookSpec, kind: str, start: Any) -> DeadlineR
     if rulebook.effective_until is not None and day > rulebook.effective_until:
         raise DeadlineError(f"{day} is after {rulebook.id} ceased to apply on {rulebook.effective_until}",
                             Location(field="from"))
+    if exception is not None:
+        return DeadlineResult(rulebook.id, kind, day, None, None, rule, (
+            f"no deadline: {exception.label or exception.id} — {exception.legal.text} ({exception.legal.article})",),
+            exception)
     try:
         computed = rule.expression({"from": day})
     except CalendarError as error:
         # Point at the rulebook: that is where the missing year's overrides go.
-        raise CalendarError(f"{error.message} (calendar.overrides and calendar.complete_years in "
-                            f"{rulebook.id}); deadline {kind} from {day}", rule.location) from None
+        raise CalendarError(f"{error.message}; deadline {kind} from {day} in {rulebook.id}", rule.location) from None
     notes: List[str] = []
     calendar = rulebook.calendar
     final = computed

@@ -44,14 +44,20 @@ def summarise_person(result: Mapping[str, Any], year: int) -> YearSummary:
     restoration evaluation after a term is part of the same suspension.
     """
     first, last = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
-    suspensions = terminations = 0
+    counts = {"suspended": 0, "terminated": 0}
+    previous: Optional[str] = None
+    counted = False
     for period in result.get("timeline", []):
-        if period["state"] == "normal" or not _overlaps(period, first, last):
-            continue
-        if period["state"] == "suspended" and not period.get("awaiting_restoration"):
-            suspensions += 1
-        elif period["state"] == "terminated":
-            terminations += 1
+        # One sanction may show as several periods (a termination's ban, then ban over; a suspension
+        # whose deciding term passes from the person's own to the institution's): count it once.
+        kind = None if period["state"] == "normal" or period.get("awaiting_restoration") else period["state"]
+        if kind != previous:
+            counted = False
+        if kind is not None and not counted and _overlaps(period, first, last):
+            counts[kind] += 1
+            counted = True
+        previous = kind
+    suspensions, terminations = counts["suspended"], counts["terminated"]
     decisions = [d for d in result.get("decisions", []) if d["date"].startswith(f"{year}-")]
     single_max = max((d["single"] for d in decisions), default=0)
     violations = sum(1 for d in decisions if d["counted_points"] > 0 and d["points"] < 12)

@@ -128,6 +128,8 @@ class RepairRecord:
     articles: List[str] = field(default_factory=list)
     shortened: Optional[Shortening] = None
     score: Union[Number, Unset] = UNSET
+    #: True where the text leaves a shortening to the agency (“可”) and the case says it declined.
+    shorten_declined: Union[bool, Unset] = UNSET
 
 
 @dataclass(slots=True)
@@ -140,6 +142,8 @@ class ClaimRecord:
     article: Optional[str]
     rule: Optional[str]
     reason: str
+    #: What decided each term in force on the claim date (absent when none is).
+    causes: Union[List[str], Unset] = UNSET
 
 
 @dataclass(slots=True)
@@ -155,6 +159,8 @@ class RestorationRecord:
     earliest_application: Union[_dt.date, Unset] = UNSET
     evaluation_due: Union[_dt.date, Unset] = UNSET
     evaluation_late: Union[bool, Unset] = UNSET
+    #: The status right after a restoration that was granted (another term may still be in force).
+    state_after: Union[str, Unset] = UNSET
 
 
 @dataclass(slots=True)
@@ -187,6 +193,8 @@ class Period:
     decision: Union[int, Unset] = UNSET
     article: Union[Optional[str], Unset] = UNSET
     restored_by: Union[int, Unset] = UNSET
+    #: What decided the term that makes this period (score | obligation | licence | institution).
+    cause: Union[str, Unset] = UNSET
 
 
 @dataclass(slots=True)
@@ -198,6 +206,7 @@ class Status:
     until: Optional[_dt.date]
     phase: str
     awaiting_restoration: Union[bool, Unset] = UNSET
+    cause: Union[str, Unset] = UNSET
 
 
 @dataclass(slots=True)
@@ -245,6 +254,8 @@ class AppealRecord:
     verification_article: Optional[str]
     result: Optional[AppealOutcome]
     original_decision: Union[Dict[str, Any], Unset] = UNSET
+    #: The exception of the text that leaves the verification without a deadline (辽宁 第三十三条).
+    verification_exception: Union[Dict[str, Any], Unset] = UNSET
 
 
 @dataclass(slots=True)
@@ -256,6 +267,9 @@ class Interpretation:
     note: str
     ambiguity: Optional[int]
     articles: List[str]
+    #: When several versions of the rulebook judged the case and this reading differs between them:
+    #: the first day of the version that holds it.
+    version: Union[_dt.date, Unset] = UNSET
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ def handle_repair(state: PersonState, event: RepairEvent) -> None:
         raise AssertionError("a repair event under a rulebook version without repair")
     way = event.way
     year = state.year(event.date.year)
-    term = state.term
+    term = state.own  # a repair is the person's: it bears on their own term only (AMBIGUITIES 12)
     record = RepairRecord(event.index, event.date, way.id, articles=[way.legal.article])
     if event.score:
         record.score = number(event.score)
@@ -73,12 +73,20 @@ def handle_repair(state: PersonState, event: RepairEvent) -> None:
 
 
 def _shorten_term(state: PersonState, event: RepairEvent, record: RepairRecord) -> None:
-    """An accepted repair while a term runs may shorten it (内蒙古 第二十三条), as often as the reading
-    ``repair_shortening`` says."""
+    """An accepted repair while the person's own term runs may shorten it (内蒙古 第二十三条), as often as
+    the reading ``repair_shortening`` says; never a term that follows the institution. Where the text
+    says “可” the case may record that the agency declined (``shorten: false``)."""
     repair = state.rulebook.repair
     rule = repair.shorten if repair else None
-    term = state.term
+    term = state.own
     if rule is None or term is None or event.date > term.until:
+        return
+    if event.shorten is False:
+        if state.trace.enabled:
+            state.trace.add("repair", event.index, "shorten_term", rule.legal.article,
+                            f"the agency did not use its discretion to shorten the {term.state} term "
+                            f"(“可”, {rule.legal.article}); until stays {term.until}")
+        record.shorten_declined = True
         return
     mode = state.readings["repair_shortening"]
     if term.shortened and mode == "once_per_term":

@@ -1,7 +1,8 @@
 """A score event: aggregation (第十七条-style), the year's tally and cap, and the consequence chosen.
 
-One behaviour counts once at its highest situation within a natural year; different behaviours add
-up. The year cap (海南 第二十二条) bounds what counts, on the basis the reading ``year_cap_basis``
+One behaviour counts once at its highest situation within a natural year — within one inspection,
+or across every inspection where the rulebook says so (``behaviour_scope: year``, 海南 第二十条
+“不同检查主体”); different behaviours add up. The year cap (海南 第二十二条) bounds what counts, on the basis the reading ``year_cap_basis``
 names. The 单次记分 is one event or one inspection's sum (reading ``single_score_scope``). Every
 consequence rule whose condition holds is traced; the most severe one decides (Catala's priority).
 """
@@ -24,15 +25,17 @@ def _counted(state: PersonState, event: ScoreEvent) -> int:
     rulebook = state.rulebook
     # Aggregation is within one natural year: an inspection id reused across 1 January does not
     # carry points into the next year's tally (the tally is per 自然年度).
-    key = (event.date.year, event.inspection, event.behaviour)
+    scope = event.inspection if rulebook.behaviour_scope == "inspection" else "*"
+    key = (event.date.year, scope, event.behaviour)
     before = state.behaviour_max.get(key, 0)
     counted = max(0, event.points - before) if rulebook.same_behaviour == "max" else event.points
     state.behaviour_max[key] = max(before, event.points)
     if counted < event.points and state.trace.enabled:
         state.trace.add("aggregate", event.index, "same-behaviour-max",
                         rulebook.aggregation.article if rulebook.aggregation else None,
-                        f"behaviour {event.behaviour} of inspection {event.inspection} already counted {before}; "
-                        f"counts once at its highest: adds {counted}")
+                        f"behaviour {event.behaviour} of "
+                        + (f"inspection {event.inspection}" if scope != "*" else "this year (any inspecting body)")
+                        + f" already counted {before}; counts once at its highest: adds {counted}")
     return counted
 
 
@@ -107,7 +110,7 @@ def handle_score(state: PersonState, event: ScoreEvent) -> None:
                   f"{', ' + event.responsibility if event.responsibility else ''}: {event.points} points; "
                   f"year {event.date.year} total {number(total_before)} → {number(total)}; single {single}")
     values = dict(year_total=total, year_total_before=total_before, year_points=year.points, single=single,
-                  points=event.points, counted_points=counted, tier=situation.tier,
+                  points=event.points, counted_points=counted, tier=situation.tier, situation=situation.code,
                   responsibility=event.responsibility or "", date=event.date, year=event.date.year,
                   state_before=state.state_now)
     # The year-history lists cost a sort per event; build them only for rulebooks that read them.
@@ -134,18 +137,33 @@ def handle_score(state: PersonState, event: ScoreEvent) -> None:
             trace.add("consequence", event.index, rule.id, rule.legal.article,
                       f"condition '{rule.when.text}' holds → {rule.action}"
                       + (" (chosen: most severe)" if rule is chosen else " (a more severe rule applies)"))
-    _decide(state, event, counted, single, total, chosen)
+    _decide(state, event, counted, single, total, chosen, _also(chosen, fired))
+
+
+def _also(chosen: Optional[Consequence], fired: List[Consequence]) -> List[Consequence]:
+    """The other rules of the chosen action that give its term another cause (a lost licence beside
+    the points: 内蒙古 第十二条 with 第十九条（四）): they are carried out together."""
+    if chosen is None:
+        return []
+    causes = {chosen.cause}
+    also = []
+    for rule in fired:
+        if rule is not chosen and rule.action == chosen.action and rule.cause not in causes:
+            causes.add(rule.cause)
+            also.append(rule)
+    return also
 
 
 def _decide(state: PersonState, event: ScoreEvent, counted: int, single: int, total: float,
-            rule: Optional[Consequence]) -> None:
+            rule: Optional[Consequence], also: List[Consequence]) -> None:
     rulebook = state.rulebook
     situation = event.situation
     action = rule.action if rule else "none"
+    rules = ([rule] if rule else []) + also
     decision = Decision(event.index, event.date, situation.code, situation.tier, event.responsibility, event.points,
                         counted, single, number(total), action, rule.measure if rule else None,
-                        articles=[situation.legal.article] + ([rule.legal.article] if rule else []),
-                        rules=[rule.id] if rule else [])
+                        articles=[situation.legal.article] + [r.legal.article for r in rules],
+                        rules=[r.id for r in rules])
     if event.amended_by is not None:
         decision.amended_by = event.amended_by
         decision.original_points = event.original_points
@@ -156,4 +174,4 @@ def _decide(state: PersonState, event: ScoreEvent, counted: int, single: int, to
                         event.where)
     index = len(state.decisions)
     state.decisions.append(decision)
-    apply_decision(state, decision, index, event.date, single, rule, event)
+    apply_decision(state, decision, index, event.date, single, rule, event, [r.cause for r in rules])

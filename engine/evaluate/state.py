@@ -1,6 +1,6 @@
 """The typed state of one person's evaluation, passed to one handler per event kind.
 
-It holds the year tallies, the running term with its cause, the status timeline, the records made
+It holds the year tallies, the terms in force with their causes, the status timeline, the records made
 so far and the trace — and, for the event being handled, the rulebook version in force and its
 readings (:class:`Readings`), which change when an event falls under another version.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from engine.cases.document import effective_readings
 from engine.cases.events import Case
@@ -38,16 +38,45 @@ class YearTally:
 
 @dataclass(slots=True)
 class Term:
-    """A running suspension or termination, and what decided it."""
+    """A suspension or termination a person is under, and what decided it.
+
+    A person can be under two at once (AMBIGUITIES 12): their own (points, an obligation, a lost
+    licence) and one that follows a measure against their institution. Each keeps its cause and its
+    end; the status is the heavier (:func:`deciding`).
+    """
 
     state: str               # suspended | terminated
     start: _dt.date
     until: _dt.date          # last day of the suspension term, or of the re-registration ban
     decision: int            # index of the decision behind it (-1: a measure against the institution)
     single: int              # the 单次记分 of that decision
-    shortened: bool = False
-    cause: str = "score"     # score | institution
+    cause: str = "score"     # score | obligation | licence | institution (TermCause)
+    causes: Tuple[str, ...] = ("score",)   # every cause the decision behind it carries (a lost licence and points)
     ban_years: float = 0     # the ban of the termination in force
+    phase: str = "term"      # term | awaiting_restoration (suspended); banned | ban_over (terminated)
+    first_day: Optional[_dt.date] = None   # first day of the uninterrupted suspension or termination
+    year: int = 0            # the natural year of the decision behind it
+    article: Optional[str] = None
+    shortened: bool = False
+
+    @property
+    def running(self) -> bool:
+        """Still within its term or ban (not awaiting a restoration, not past its ban)."""
+        return self.phase in ("term", "banned")
+
+
+_STATE_RANK = {"suspended": 1, "terminated": 2}
+
+
+def deciding(terms: Iterable[Term]) -> Optional[Term]:
+    """The term that decides the status: terminated over suspended, a running term over one that
+    awaits restoration or whose ban is over, then the later end."""
+    best: Optional[Term] = None
+    for term in terms:
+        if best is None or (_STATE_RANK[term.state], term.running, term.until) > (
+                _STATE_RANK[best.state], best.running, best.until):
+            best = term
+    return best
 
 
 class Readings:
@@ -78,7 +107,8 @@ class PersonState:
         self.years: Dict[int, YearTally] = {}
         self.behaviour_max: Dict[Tuple[int, str, str], int] = {}
         self.inspection_total: Dict[Tuple[int, str], int] = {}
-        self.term: Optional[Term] = None
+        #: The terms in force by track (own, institution; vocabulary.Track).
+        self.terms: Dict[str, Term] = {}
         self.timeline = Timeline()
         self.decisions: List[Decision] = []
         self.repairs: List[RepairRecord] = []
@@ -92,6 +122,8 @@ class PersonState:
         self.rulebook = rulebook
         self.readings = Readings(rulebook, case.chosen)
         self.base_env: Dict[str, Any] = self._base_env()
+        #: Every rulebook version that judged something, in order: the result names their readings.
+        self.versions_used: List[RulebookSpec] = [rulebook]
 
     def _base_env(self) -> Dict[str, Any]:
         env: Dict[str, Any] = {f"param.{name}": value for name, value in self.readings.values.items()}
@@ -103,6 +135,8 @@ class PersonState:
         self.rulebook = rulebook
         self.readings = Readings(rulebook, self.case.chosen)
         self.base_env = self._base_env()
+        if not any(version is rulebook for version in self.versions_used):
+            self.versions_used.append(rulebook)
 
     def year(self, number: int) -> YearTally:
         year = self.years.get(number)
@@ -113,3 +147,17 @@ class PersonState:
     @property
     def state_now(self) -> str:
         return self.timeline.state
+
+    @property
+    def term(self) -> Optional[Term]:
+        """The term that decides the status now (see :func:`deciding`), or None."""
+        return deciding(self.terms.values()) if self.terms else None
+
+    @property
+    def own(self) -> Optional[Term]:
+        """The person's own term (points, obligation, licence), or None."""
+        return self.terms.get("own")
+
+    def causes(self) -> List[str]:
+        """What decided each term in force, every cause once."""
+        return list(dict.fromkeys(cause for term in self.terms.values() for cause in term.causes))

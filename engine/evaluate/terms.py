@@ -3,21 +3,24 @@ shortening a running term.
 
 A decision (of a score, an obligation or a measure against the institution) that suspends starts a
 term of N months (民法典 第二百零一、二百零二条: the term's last day is ``until``); one that terminates
-starts a re-registration ban of N years. What happens when terms meet, and after a term, is decided
-by the rulebook's readings: ``overlapping_suspension``, ``repeated_termination``, ``after_term``
+starts a re-registration ban of N years. Terms live on a track — the person's own, or the one that
+follows a measure against the institution (engine/evaluate/tracks.py) — and a new term meets only
+the term of its own track. What happens when terms meet, and after a term, is decided by the
+rulebook's readings: ``overlapping_suspension``, ``repeated_termination``, ``after_term``
 (AMBIGUITIES 1, 4, 18) — never by a default here.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Optional, Protocol
+from typing import Optional, Protocol, Sequence
 
 from engine.base.calendar import add_months, add_years
 from engine.errors import CaseError
 from engine.cases.events import ScoreEvent
 from engine.evaluate.records import TermRecord
 from engine.evaluate.state import PersonState, Term
+from engine.evaluate.tracks import show
 from engine.spec.legal import Legal
 from engine.spec.scoring import Consequence
 
@@ -38,10 +41,13 @@ class TermRule(Protocol):
 
 
 def apply_decision(state: PersonState, record: TermRecord, index: int, day: _dt.date, single: int,
-                   rule: Optional[Consequence], event: Optional[ScoreEvent] = None) -> None:
-    """Carry out a decision's suspension or termination (score and obligation decisions alike)."""
+                   rule: Optional[Consequence], event: Optional[ScoreEvent] = None,
+                   causes: Sequence[str] = ()) -> None:
+    """Carry out a decision's suspension or termination (score and obligation decisions alike) on the
+    person's own track. ``causes``: every cause the decision carries (the rule's first)."""
     if rule is None or rule.action in ("none", "warn"):
         return
+    causes = tuple(causes) or (rule.cause,)
     if rule.action == "suspend":
         record.months, record.months_min, record.months_max = rule.months, rule.months_min, rule.months_max
         if rule.months is not None:
@@ -58,7 +64,7 @@ def apply_decision(state: PersonState, record: TermRecord, index: int, day: _dt.
             record.months = months
         until = add_months(day, months)
         record.start, record.until = day, until
-        suspend(state, index, day, until, months, single, rule)
+        suspend(state, "own", index, day, until, months, single, rule, causes)
     elif rule.action == "terminate":
         record.ban_years = rule.ban_years
         record.ban_years_min = rule.ban_years_min if rule.ban_years is None else rule.ban_years
@@ -66,20 +72,22 @@ def apply_decision(state: PersonState, record: TermRecord, index: int, day: _dt.
         # A ban given as a range is counted with its shortest end; the agency may set a longer one.
         until = add_years(day, rule.shortest_ban)
         record.start, record.until = day, until
-        terminate(state, index, day, until, single, rule)
+        terminate(state, "own", index, day, until, single, rule, causes)
 
 
-def suspend(state: PersonState, index: int, day: _dt.date, until: _dt.date, months: int, single: int,
-            rule: TermRule) -> None:
-    """Suspend from ``day`` to ``until``, or decide what a suspension during a running term does."""
-    current = state.term
+def suspend(state: PersonState, track: str, index: int, day: _dt.date, until: _dt.date, months: int, single: int,
+            rule: TermRule, causes: Sequence[str]) -> None:
+    """Suspend from ``day`` to ``until`` on ``track``, or decide what a suspension during a running
+    term of that track does (reading ``overlapping_suspension``)."""
+    current = state.terms.get(track)
     trace = state.trace
     if current is not None and current.state == "terminated":
         if trace.enabled:
             trace.add("status", index, rule.id, rule.legal.article,
                       "already terminated: the suspension does not change the status")
         return
-    if current is not None and day <= current.until:
+    first_day = current.first_day if current is not None else day
+    if current is not None and current.phase == "term" and day <= current.until:
         # A new suspension while a term runs (AMBIGUITIES 4).
         overlap = state.readings["overlapping_suspension"]
         if overlap == "extend":
@@ -88,25 +96,28 @@ def suspend(state: PersonState, index: int, day: _dt.date, until: _dt.date, mont
         else:
             until = max(current.until, until)
             start = day
-        state.term = Term("suspended", start, until, index, max(single, current.single))
-        state.timeline.current.until = until
+        state.terms[track] = Term("suspended", start, until, index, max(single, current.single), causes[0],
+                                  tuple(causes), first_day=first_day, year=day.year, article=rule.legal.article)
+        show(state, day)
         if trace.enabled:
             trace.add("status", None, "overlapping_suspension", rule.legal.article,
                       f"a suspension during a running term (reading {overlap}): suspended until {until}")
         return
-    state.term = Term("suspended", day, until, index, single)
-    state.timeline.enter("suspended", day, until, "term", decision=index, article=rule.legal.article)
+    state.terms[track] = Term("suspended", day, until, index, single, causes[0], tuple(causes), first_day=first_day,
+                              year=day.year, article=rule.legal.article)
+    show(state, day)
     if trace.enabled:
         trace.add("status", None, rule.id, rule.legal.article, f"suspended from {day} until {until}")
 
 
-def terminate(state: PersonState, index: int, day: _dt.date, until: _dt.date, single: int, rule: TermRule) -> None:
-    """Terminate from ``day`` with a re-registration ban to ``until``, or decide what a further
-    termination during a ban does (reading ``repeated_termination``)."""
-    current = state.term
+def terminate(state: PersonState, track: str, index: int, day: _dt.date, until: _dt.date, single: int,
+              rule: TermRule, causes: Sequence[str]) -> None:
+    """Terminate from ``day`` with a re-registration ban to ``until`` on ``track``, or decide what a
+    further termination during a ban does (reading ``repeated_termination``)."""
+    current = state.terms.get(track)
     trace = state.trace
-    if current is not None and current.state == "terminated" and state.timeline.current.phase == "ban_over":
-        current = state.term = None  # a new ban starts afresh below
+    if current is not None and current.state == "terminated" and current.phase == "ban_over":
+        current = None  # a new ban starts afresh below
     new_ban = rule.shortest_ban
     if current is not None and current.state == "terminated":
         # later_end: to the later of the two ends; heavier_only: only a heavier ban (more years),
@@ -115,16 +126,16 @@ def terminate(state: PersonState, index: int, day: _dt.date, until: _dt.date, si
         if until > current.until and (reading == "later_end" or new_ban > current.ban_years):
             current.ban_years = new_ban
             current.until = until
-            state.timeline.current.until = None
-            state.timeline.current.ban_until = until
         current.single = max(current.single, single)
+        current.causes = tuple(dict.fromkeys(current.causes + tuple(causes)))
+        show(state, day)
         if trace.enabled:
             trace.add("status", index, rule.id, rule.legal.article,
                       f"already terminated; re-registration ban until {current.until} (reading {reading})")
         return
-    state.term = Term("terminated", day, until, index, single, ban_years=new_ban)
-    state.timeline.enter("terminated", day, None, "banned", ban_until=until, decision=index,
-                         article=rule.legal.article)
+    state.terms[track] = Term("terminated", day, until, index, single, causes[0], tuple(causes), ban_years=new_ban,
+                              phase="banned", first_day=day, year=day.year, article=rule.legal.article)
+    show(state, day)
     if trace.enabled:
         ban = rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}"
         trace.add("status", None, rule.id, rule.legal.article,
@@ -132,49 +143,60 @@ def terminate(state: PersonState, index: int, day: _dt.date, until: _dt.date, si
 
 
 def advance(state: PersonState, day: _dt.date) -> None:
-    """Let time pass to ``day``: a ban that ran out, a suspension term that ended (reading ``after_term``)."""
-    _ban_runs_out(state, day)
-    term = state.term
-    if term is None or term.state != "suspended" or day <= term.until:
-        return
-    timeline = state.timeline
-    if timeline.current.awaiting_restoration is True:
-        return
-    after = term.until + _ONE_DAY
+    """Let time pass to ``day``: every term that ended before it, in the order they ended — a ban that
+    ran out, a suspension term that ended (reading ``after_term``)."""
+    while True:
+        ended = [(term.until, track) for track, term in state.terms.items() if term.running and term.until < day]
+        if not ended:
+            return
+        last_day, track = min(ended)
+        term = state.terms[track]
+        after = last_day + _ONE_DAY
+        if term.state == "terminated":
+            _ban_runs_out(state, term, after)
+        else:
+            _term_ends(state, track, term, after)
+
+
+def _term_ends(state: PersonState, track: str, term: Term, after: _dt.date) -> None:
     reading = state.readings["after_term"]
     trace = state.trace
     if reading == "normal":
-        timeline.enter("normal", after, None, "normal", reading="after_term=normal")
+        del state.terms[track]
+        show(state, after, reading="after_term=normal")
         if trace.enabled:
             trace.add("status", None, "after_term", None,
-                      f"suspension term ended {term.until}; status normal from {after} (reading after_term=normal)")
-        state.term = None
+                      f"suspension term ended {term.until}; status normal from {after} (reading after_term=normal)"
+                      + _still(state))
     else:
-        timeline.enter("suspended", after, None, "awaiting_restoration", awaiting_restoration=True,
-                       term_until=term.until, reading="after_term=awaiting_restoration", decision=term.decision)
+        term.phase = "awaiting_restoration"
+        show(state, after)
         if trace.enabled:
             trace.add("status", None, "after_term", None,
                       f"suspension term ended {term.until}; status stays suspended until a restoration "
-                      "evaluation is passed (reading after_term=awaiting_restoration)")
+                      "evaluation is passed (reading after_term=awaiting_restoration)" + _still(state))
 
 
-def _ban_runs_out(state: PersonState, day: _dt.date) -> None:
-    """A termination whose re-registration ban ended before ``day``: still terminated, may re-register.
+def _ban_runs_out(state: PersonState, term: Term, after: _dt.date) -> None:
+    """A termination whose re-registration ban ended: still terminated, may re-register.
 
     内蒙古 第二十四条 “终止资格恢复的，需重新作出承诺和登记备案”: the end of the ban restores nothing by
     itself; a passed restoration (re-registration) event does.
     """
-    term = state.term
-    if term is None or term.state != "terminated" or day <= term.until:
-        return
-    if state.timeline.current.phase != "banned":
-        return
-    after = term.until + _ONE_DAY
-    state.timeline.enter("terminated", after, None, "ban_over", ban_until=term.until, decision=term.decision)
+    term.phase = "ban_over"
+    show(state, after)
     if state.trace.enabled:
         state.trace.add("status", None, "ban_over", None,
                         f"re-registration ban ended {term.until}; still terminated from {after} until a "
-                        "restoration (re-registration) is passed")
+                        "restoration (re-registration) is passed" + _still(state))
+
+
+def _still(state: PersonState) -> str:
+    """What another term in force still makes of the status (AMBIGUITIES 12), for the trace."""
+    top = state.term
+    if top is None or not top.running:
+        return ""
+    return f"; still {top.state} until {top.until} by the term of cause {top.cause}"
 
 
 def shorten(state: PersonState, term: Term, months: int, minimum_months: int, day: _dt.date) -> Optional[_dt.date]:
@@ -186,9 +208,5 @@ def shorten(state: PersonState, term: Term, months: int, minimum_months: int, da
         return None
     term.until = new_until
     term.shortened = True
-    current = state.timeline.current
-    if term.state == "terminated":
-        current.ban_until = new_until
-    else:
-        current.until = new_until
+    show(state, day)
     return new_until

@@ -50,4 +50,4 @@ class Timeline:
         elif current.state == "terminated":
             until = current.ban_until if current.ban_until is not UNSET else None
         return Status(day, current.state, until, current.phase,
-                      True if current.awaiting_restoration is True else UNSET)
+                      True if current.awaiting_restoration is True else UNSET, current.cause)

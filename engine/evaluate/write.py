@@ -12,6 +12,8 @@ import datetime as _dt
 from functools import lru_cache
 from typing import Any, Dict, List, Tuple
 
+from engine.cases.document import effective_readings
+from engine.evaluate.clocks import case_clocks
 from engine.evaluate.records import UNSET, Interpretation, YearEntry, number
 from engine.evaluate.state import PersonState
 
@@ -44,10 +46,31 @@ def to_json(value: Any) -> Any:
 
 
 def interpretations(state: PersonState) -> List[Interpretation]:
-    """Every reading of the rulebook version that decided last, with the value this case used."""
-    values = state.readings.values
-    return [Interpretation(name, values[name], parameter.interpretation, parameter.ambiguity, list(parameter.articles))
-            for name, parameter in state.rulebook.parameters.items()]
+    """Every reading of every rulebook version that judged the case, with the value this case used.
+
+    A reading that two versions hold alike is named once; one that differs (a later version changes
+    or adds it) is named for each version, with that version's first day (``version``).
+    """
+    used = state.versions_used
+    found: List[Interpretation] = []
+    seen: Dict[Tuple[str, Any, str], None] = {}
+    for version in used:
+        values = effective_readings(version.parameters, state.case.chosen)
+        for name, parameter in version.parameters.items():
+            key = (name, values[name], parameter.interpretation)
+            if key in seen:
+                continue
+            seen[key] = None
+            found.append(Interpretation(name, values[name], parameter.interpretation, parameter.ambiguity,
+                                        list(parameter.articles)))
+            found[-1].version = version.effective_from
+    counts: Dict[str, int] = {}
+    for item in found:
+        counts[item.id] = counts.get(item.id, 0) + 1
+    for item in found:
+        if counts[item.id] == 1 and all(item.id in v.parameters for v in used):
+            item.version = UNSET  # the same in every version: no need to say which
+    return found
 
 
 def warnings(state: PersonState) -> List[str]:
@@ -88,6 +111,7 @@ def person_result(state: PersonState) -> Dict[str, Any]:
         current = state.years.get(case.as_of.year)
         result["points_left"] = number(max(0, rulebook.allowance - (current.net if current else 0)))
         result["allowance"] = rulebook.allowance
+    clocks = case_clocks(state)  # before the warnings: a clock the calendar cannot count adds one
     result.update({
         "institution_measures": state.measures,
         "status": state.timeline.status_on(case.as_of),
@@ -96,5 +120,6 @@ def person_result(state: PersonState) -> Dict[str, Any]:
         "warnings": warnings(state),
         "trace": state.trace.steps,
         "appeals": state.appeals,
+        "clocks": clocks,
     })
     return to_json(result)

@@ -219,15 +219,26 @@ def _evaluate(kind: str, rulebook: Rulebook, case: Dict[str, Any], source: str, 
 
 
 def check_deadlines(items: Any, rulebook: Any, out: List[Mismatch]) -> None:
-    """``deadlines: [{kind, from, expect}]`` in a golden file: each computed deadline must equal ``expect``."""
+    """``deadlines: [{kind, from, expect}]`` in a golden file: each computed deadline must equal ``expect``.
+
+    ``exceptions: [id]`` says which exceptions of the text apply (``expect: null``: no deadline);
+    ``expect_error: text`` instead of ``expect`` wants an error containing ``text`` (e.g. a kind the
+    rulebook's text does not set).
+    """
     for index, item in enumerate(items):
         where = f"deadlines[{index}] ({item.get('kind')} from {item.get('from')})"
         try:
-            actual = rulebook.deadline(str(item["kind"]), str(item["from"])).deadline.isoformat()
+            computed = rulebook.deadline(str(item["kind"]), str(item["from"]), tuple(item.get("exceptions") or ()))
+            actual = computed.deadline.isoformat() if computed.deadline else None
         except YibaoError as error:
             actual = f"error: {error.one_line()}"
-        if str(item["expect"]) != actual:
-            out.append(Mismatch(where, str(item["expect"]), actual))
+        if "expect_error" in item:
+            if not (isinstance(actual, str) and actual.startswith("error: ") and str(item["expect_error"]) in actual):
+                out.append(Mismatch(where, f"an error containing {item['expect_error']!r}", actual))
+            continue
+        expected = None if item.get("expect") is None else str(item["expect"])
+        if expected != actual:
+            out.append(Mismatch(where, expected, actual))
 
 
 def institution_golden_files(rulebook: Optional[str] = None, root: Path = GOLDEN_ROOT) -> List[Path]:

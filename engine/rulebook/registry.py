@@ -21,6 +21,7 @@ from engine.errors import Location, RulebookError, RulebookNotFound, did_you_mea
 from engine.rulebook.cache import Entry, Reads
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
+from engine.base.frozen import freeze as deeply_frozen
 
 if TYPE_CHECKING:
     from engine.evaluate.compiled.evaluator import CompiledEvaluator
@@ -143,7 +144,7 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location,
         reads.cacheable = False  # the parent depends on the child's dates: not cached
     if start is not None and len(files) > 1:
         for path in files:
-            document = load_yaml_file(_display_path(path))
+            document = load_yaml_file(display_path(path))
             effective = document.data.get("effective") if isinstance(document.data, dict) else None
             try:
                 low = _dt.date.fromisoformat(str(effective["from"]))
@@ -153,8 +154,8 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location,
             if low <= start and (high is None or start <= high):
                 return document
     if reads is not None:
-        return reads.document(_display_path(chosen), parent_id)
-    return load_yaml_file(_display_path(chosen))
+        return reads.document(display_path(chosen), parent_id)
+    return load_yaml_file(display_path(chosen))
 
 
 def merged_document(document: PositionedDocument, reads: Optional[Reads] = None) -> PositionedDocument:
@@ -195,7 +196,7 @@ def compile_document(document: PositionedDocument, reads: Optional[Reads] = None
     validate(document, "rulebook")
     spec = _build.build_spec(document)
     lineage = tuple(getattr(document, "lineage", (spec.id,)))
-    spec = replace(spec, origins=tuple(inherit.origins(document)), lineage=lineage)
+    spec = replace(spec, origins=deeply_frozen(tuple(inherit.origins(document))), lineage=lineage)
     entry = reads.entry(spec.id, _single_file) if reads is not None else None
     return _facade.Rulebook.of(spec, _sibling_versions(spec.id, source), _backend.Backend(entry))
 
@@ -248,14 +249,14 @@ def load(id_or_path: str) -> Rulebook:
         cached = _cache.get(key)
         if cached is not None:
             return cached
-        display = _display_path(path)
+        display = display_path(path)
         reads = Reads()
         rulebook = compile_document(reads.document(display), reads)
         _cache[key] = rulebook
         return rulebook
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A path relative to the working directory where possible (shorter error messages)."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))

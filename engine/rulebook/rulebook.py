@@ -17,6 +17,7 @@ from engine.base.documents import Mark
 from engine.evaluate.attributed import evaluate_with_attribution, uses_attribution
 from engine.evaluate.attribution import attribute_case
 from engine.evaluate.deadlines import DeadlineResult, compute_deadline
+from engine.evaluate.institution import evaluate_institution
 from engine.evaluate.person import can_settle_case, evaluate_case
 from engine.rulebook.backend import FALLBACK, Backend
 from engine.spec.rulebook import RulebookSpec
@@ -77,14 +78,22 @@ class Rulebook(RulebookSpec):
         """
         return can_settle_case(self, case, date, emergency, evaluate=self.evaluate)
 
-    def deadline(self, kind: str, start: Any) -> DeadlineResult:
+    def evaluate_institution(self, case: Mapping[str, Any], *, source: Optional[str] = None,
+                             positions: Positions = None, trace: bool = True) -> Dict[str, Any]:
+        """Evaluate an institution case (its staff in one natural year) against the institution rules;
+        returns the JSON-ready result of ``yibao institution --json``."""
+        return evaluate_institution(self, case, source=source, positions=positions, trace=trace,
+                                    versions=self.versions())
+
+    def deadline(self, kind: str, start: Any, exceptions: Sequence[str] = ()) -> DeadlineResult:
         """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
 
-        ``start`` is a date or ``YYYY-MM-DD`` text. Raises :class:`~engine.errors.DeadlineError`
-        for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
-        without holiday data.
+        ``start`` is a date or ``YYYY-MM-DD`` text. ``exceptions``: ids of exceptions the text writes
+        for this limit that apply (e.g. ``expert_assessment``, 辽宁 第三十三条): then ``deadline`` is
+        None. Raises :class:`~engine.errors.DeadlineError` for a kind the rulebook does not define (or an
+        exception it does not write) and :class:`~engine.errors.CalendarError` for a date without holiday data.
         """
-        return compute_deadline(self, kind, start)
+        return compute_deadline(self, kind, start, exceptions)
 
     def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
                   positions: Positions = None) -> Dict[str, Any]:

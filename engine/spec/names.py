@@ -10,7 +10,7 @@ filled in another, or filled under a different spelling.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import Any, Dict, Iterable, Mapping
 
 
@@ -38,7 +38,7 @@ class Context:
         merged.update(self.types)
         described = dict(meanings)
         described.update(self.meanings)
-        return Context(family, MappingProxyType(merged), MappingProxyType(described))
+        return Context(family, FrozenDict(merged), FrozenDict(described))
 
     def bind(self, base: Mapping[str, Any], values: Mapping[str, Any], needed: Iterable[str] = ()) -> Dict[str, Any]:
         """The environment of one evaluation: ``base`` (the readings ``param.*`` and the person's
@@ -59,8 +59,8 @@ class Context:
 
 
 def _context(family: str, declared: Mapping[str, tuple]) -> Context:
-    return Context(family, MappingProxyType({name: kind for name, (kind, _) in declared.items()}),
-                   MappingProxyType({name: meaning for name, (_, meaning) in declared.items()}))
+    return Context(family, FrozenDict({name: kind for name, (kind, _) in declared.items()}),
+                   FrozenDict({name: meaning for name, (_, meaning) in declared.items()}))
 
 
 #: A consequence condition (``consequences.rules[].when``), judged after each score event.
@@ -71,6 +71,7 @@ CONSEQUENCE = _context("consequence", {
     "single": ("number", "the 单次记分 (see the reading single_score_scope)"),
     "points": ("number", "this event's own points"),
     "counted_points": ("number", "what this event added to the year after aggregation"),
+    "situation": ("string", "the code of this event's situation, e.g. '18.4.2'"),
     "tier": ("number", "the tier of the situation"),
     "responsibility": ("string", "general | important | primary, or '' where not scored by responsibility"),
     "role": ("string", "the person's role"),
@@ -129,7 +130,8 @@ REPAIR = _context("repair", {
 
 #: A restoration condition (``restoration.allowed_when``).
 RESTORATION = _context("restoration", {
-    "state": ("string", "the status on the restoration date"),
+    "state": ("string", "the status the running term gives (suspended | terminated); each term a person is "
+                        "under (own, or following the institution) is judged on its own"),
     "date": ("date", "the restoration date"),
     "until": ("date", "the last day of the running term or ban"),
     "from": ("date", "the first day of the running term or ban"),
@@ -137,7 +139,12 @@ RESTORATION = _context("restoration", {
     "role": ("string", "the person's role"),
     "year_net": ("number", "the net points of the restoration date's year (after repairs)"),
     "sanction_single": ("number", "the 单次记分 of the decision behind the running term"),
-    "sanction_cause": ("string", "score | institution: what decided the running term"),
+    "sanction_cause": ("string", "score | obligation | licence | institution: what decided the running term"),
+    "sanction_year_net": ("number", "the net points, after accepted repairs, of the natural year of the decision "
+                                    "behind the running term (a new year's reset to 0 is not a repair)"),
+    "first_day": ("date", "the first day of the person's uninterrupted suspension or termination the running term "
+                          "belongs to (a term decided while another ran keeps the first one's first day)"),
+    "term_repairs": ("number", "repairs accepted on or after that first day"),
 })
 
 #: A staff-measure rule (``institution_measures.rules[].when``): a measure against the person's institution.
@@ -156,13 +163,15 @@ SETTLEMENT = _context("settlement", {
     "date": ("date", "the claim date"),
     "role": ("string", "the person's role"),
     "until": ("date", "the last day of the running term or ban (none when normal)"),
+    "causes": ("list", "what decided each term in force on the claim date: score | obligation | licence | "
+                       "institution (e.g. 'licence' in causes)"),
 })
 
 #: A deadline expression (``deadlines.<kind>.deadline``).
 DEADLINE = _context("deadline", {"from": ("date", "the day the period counts from")})
 
 #: Every context, for the reference page of the documentation.
-CONTEXTS: Mapping[str, Context] = MappingProxyType({c.family: c for c in (
+CONTEXTS: Mapping[str, Context] = FrozenDict({c.family: c for c in (
     CONSEQUENCE, OBLIGATION, INSTITUTION, REPAIR, RESTORATION, MEASURE, SETTLEMENT, DEADLINE)})
 
 

@@ -11,7 +11,7 @@ names it. :func:`missing_readings` is the check ``yibao check`` runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import List, Mapping, Optional, Tuple
 
 from engine.spec.rulebook import RulebookSpec
@@ -29,7 +29,7 @@ class EngineReading:
     ambiguity: Optional[int] = None
 
 
-READINGS: Mapping[str, EngineReading] = MappingProxyType({r.id: r for r in (
+READINGS: Mapping[str, EngineReading] = FrozenDict({r.id: r for r in (
     EngineReading("single_score_scope", ("event", "inspection"),
                   "what a 单次记分 / 一次性记满 is: one scored behaviour, or the sum of one inspection", 3),
     EngineReading("after_term", ("normal", "awaiting_restoration"),

@@ -59,6 +59,8 @@ class ShortenTerm:
     legal: Legal
     months: int
     minimum_months: int
+    #: The text says “可”: the agency may decline, and a repair event can say so (``shorten: false``).
+    discretionary: bool = False
 
 
 @dataclass(frozen=True)

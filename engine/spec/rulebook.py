@@ -72,6 +72,9 @@ class RulebookSpec:
     lineage: Tuple[str, ...] = ()
     #: Every name the consequence conditions read (evaluation fills the costly ones only when read).
     consequence_names: frozenset = frozenset()
+    #: Where one behaviour id is matched (``scoring.aggregation.behaviour_scope``): within one inspection
+    #: (第十七条-style), or across every inspection of the year (海南 第二十条 “不同检查主体”).
+    behaviour_scope: str = "inspection"
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(id={self.id!r}, document={self.document!r}, source={self.source!r})"

@@ -63,6 +63,9 @@ class Consequence:
     ban_years: Optional[int]
     ban_years_min: Optional[int] = None
     ban_years_max: Optional[int] = None
+    #: What the term it starts is for (score | obligation | licence): settlement and restoration
+    #: conditions read it (``causes``, ``sanction_cause``), so that e.g. a lost licence is told apart.
+    cause: str = "score"
     #: Orders consequences: terminate > suspend > warn > none, then by length (derived from the above).
     severity: Tuple[int, int, int] = field(init=False, repr=False, compare=False)
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Tuple
 
+from engine.base.frozen import FrozenDict
 from engine.dsl.compiler import CompiledExpression
 from engine.errors import Location
 from engine.spec.legal import Legal
+
+
+@dataclass(frozen=True)
+class DeadlineException:
+    """A case the text takes out of a time limit (e.g. 辽宁 第三十三条 “需第三方专业机构或专家评估鉴定的除外”):
+    when it applies, the document sets no deadline at all."""
+
+    id: str
+    label: Optional[str]
+    legal: Legal
 
 
 @dataclass(frozen=True)
@@ -22,3 +33,10 @@ class Deadline:
     bound: str                  # latest | earliest
     actor: Optional[str]
     location: Location
+    #: Cases the text takes out of this limit, by id.
+    exceptions: Mapping[str, DeadlineException] = field(default_factory=FrozenDict)
+    #: The actions of a decision this clock follows (第二十七条: only suspensions and terminations are
+    #: published); empty: every decision.
+    applies_to: Tuple[str, ...] = ()
+    #: The date in a case that shows the act was done (e.g. ``notice_issued`` for ``notice``), if any.
+    met_by: Optional[str] = None

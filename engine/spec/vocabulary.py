@@ -15,8 +15,12 @@ Phase = Literal["normal", "term", "awaiting_restoration", "banned", "ban_over"]
 InstitutionAction = Literal["none", "key_monitoring", "suspend_agreement", "dissolve_agreement"]
 EventKind = Literal["score", "repair", "claim", "restoration", "obligation", "appeal", "appeal_result",
                     "institution_measure"]
-#: What decided a running term: the person's own score (or obligation), or a measure against the institution.
-TermCause = Literal["score", "institution"]
+#: What decided a running term: the person's points (a score threshold), an obligation not met, a lost
+#: licence (内蒙古 第十二条, 辽宁 第十六条), or a measure against the person's institution.
+TermCause = Literal["score", "obligation", "licence", "institution"]
+#: The terms a person can be under at once, each with its own cause and end (AMBIGUITIES 12): the
+#: person's own (points, obligations, licence) and one that follows a measure against the institution.
+Track = Literal["own", "institution"]
 
 LEVELS: Tuple[str, ...] = get_args(Level)
 #: In order of severity: a later action is heavier.
@@ -26,6 +30,7 @@ PHASES: Tuple[str, ...] = get_args(Phase)
 #: In order of severity.
 INSTITUTION_ACTIONS: Tuple[str, ...] = get_args(InstitutionAction)
 EVENT_KINDS: Tuple[str, ...] = get_args(EventKind)
+TERM_CAUSES: Tuple[str, ...] = get_args(TermCause)
 
 #: The deadline kinds of the shared vocabulary (GLOSSARY.md), in its order.
 DEADLINE_KINDS: Tuple[str, ...] = ("appeal", "verification", "restoration", "restoration_request", "notice",

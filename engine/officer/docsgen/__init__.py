@@ -8,7 +8,8 @@
   engine on generated ledgers (:mod:`.compare`, :mod:`.ledgers`), and the suspension charts
   ``compare/suspension-*.svg`` (:mod:`.chart`);
 * ``compare/one-case.md`` — example ledgers (``docs/examples/``) evaluated under every rulebook;
-* ``reference/index.md`` — every rulebook field and every name a condition may read (:mod:`.reference`).
+* ``reference/index.md`` — every rulebook field and every name a condition may read (:mod:`.reference`);
+* the table of every deadline in the hand-written ``deadlines.md`` (:mod:`.deadlines`).
 
 The generated folders are build output (git-ignored); the hand-written pages next to them are not.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from engine import api
+from engine.officer.docsgen import compare, deadlines, pages, reference
 from engine.rulebook.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -41,8 +43,6 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
     Returns the files written. Old generated pages under ``out/rulebooks`` and ``out/compare`` are
     removed first, so a rulebook that is gone leaves no stale page.
     """
-    from engine.officer.docsgen import compare, pages, reference
-
     out = Path(out)
     ids = list(rulebook_ids) if rulebook_ids is not None else api.list_rulebooks()
     rulebooks: List[Rulebook] = [api.load_rulebook(rid) for rid in ids]
@@ -63,6 +63,9 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
     _write(out / "reference" / "index.md", reference.page(), written)
     examples = compare.load_examples([Path(d) for d in example_dirs])
     _write(out / "compare" / "one-case.md", compare.examples_page(examples, rulebooks, ROOT), written)
+    page = out / "deadlines.md"
+    if rulebook_ids is None and page.is_file() and deadlines.refresh(page, rulebooks):
+        written.append(page)  # the hand-written page's table of every deadline (all rulebooks only)
     return written
 
 

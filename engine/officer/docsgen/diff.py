@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
+from engine.base.frozen import thaw
 from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.html import compact
+from engine.officer.docsgen.titles import section_title
 
 #: (section, path in the raw rulebook) in report order; ``consequences`` and ``situations`` are special.
 METADATA = ("id", "title", "jurisdiction", "document", "issuers", "published", "effective", "completeness",
@@ -36,7 +38,7 @@ class Change:
     b: Any = None
 
     def to_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        return thaw(asdict(self))  # rulebook values are frozen; JSON wants plain dicts and lists
 
     def render(self) -> str:
         if self.change == "added":
@@ -78,12 +80,12 @@ def deep(section: str, path: str, a: Any, b: Any, out: List[Change]) -> None:
             else:
                 deep(section, sub, a[key], b[key], out)
         return
-    if isinstance(a, list) and isinstance(b, list):
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         ka, kb = _keyed(a), _keyed(b)
         if ka is not None and kb is not None:
             deep(section, path, ka, kb, out)
             return
-        if all(not isinstance(x, (Mapping, list)) for x in a + b):
+        if all(not isinstance(x, (Mapping, list, tuple)) for x in list(a) + list(b)):
             removed = [x for x in a if x not in b]
             added = [x for x in b if x not in a]
             for x in removed:
@@ -168,12 +170,6 @@ SECTION_TITLES = {
 }
 
 
-def _section_title(key: str) -> str:
-    from engine.officer.docsgen.pages import section_title
-
-    return section_title(key)
-
-
 def render_text(a: Rulebook, b: Rulebook, changes: Iterable[Change]) -> str:
     """The report of ``yibao diff``: grouped by section, + added, - removed, ~ changed."""
     changes = list(changes)
@@ -186,7 +182,7 @@ def render_text(a: Rulebook, b: Rulebook, changes: Iterable[Change]) -> str:
         if change.section != section:
             section = change.section
             count = sum(1 for c in changes if c.section == section)
-            lines.append(f"[{SECTION_TITLES.get(section) or _section_title(section)}] {count} difference(s)")
+            lines.append(f"[{SECTION_TITLES.get(section) or section_title(section)}] {count} difference(s)")
         lines.append(change.render())
     lines.append(f"{len(changes)} difference(s)")
     return "\n".join(lines)

@@ -11,6 +11,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from engine.base.frozen import thaw
+
 #: Chinese labels of the shared identifiers (GLOSSARY.md).
 ROLE_ZH = {
     "physician": "医师", "nurse": "护士", "pharmacist": "药师", "technician": "医疗技术人员",
@@ -44,8 +46,8 @@ def code(value: Any) -> str:
 
 def compact(value: Any) -> str:
     """A value as one line of YAML flow style (what an officer would write in the rulebook)."""
-    if isinstance(value, (dict, list)):
-        return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False).strip()
+    if isinstance(value, (Mapping, list, tuple)):
+        return yaml.safe_dump(thaw(value), allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False).strip()
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -16,6 +16,7 @@ from engine import api
 from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.diff import diff_rulebooks, to_json
+from engine.officer.docsgen.titles import section_title
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
 
 #: Top-level sections rendered by a dedicated function, in page order.
@@ -24,29 +25,6 @@ KNOWN = ("id", "title", "jurisdiction", "document", "issuers", "published", "eff
          "consequences", "repair", "restoration", "settlement")
 
 #: Headings of sections rendered generically (format additions); others get their key as heading.
-SECTION_TITLES = {
-    "deadlines": "期限 Deadlines",
-    "attribution": "责任认定 Attribution",
-    "calendar": "工作日 Calendar",
-    "appeal": "异议申诉 Appeal",
-    "publication": "公开 Publication",
-    "records": "登记备案 Records",
-}
-
-
-def section_title(key: str) -> str:
-    """A heading for a top-level section: ours, else the schema's bilingual title (``English / 中文``), else the key."""
-    if key in SECTION_TITLES:
-        return SECTION_TITLES[key]
-    from engine.base.schemas import load_schema
-
-    title = ((load_schema("rulebook").get("properties") or {}).get(key) or {}).get("title")
-    if title and " / " in title:
-        english, chinese = title.split(" / ", 1)
-        return f"{chinese} {english}"
-    return title or key.replace("_", " ").capitalize()
-
-
 def _legal(node: Mapping[str, Any]) -> str:
     return law(node.get("article"), node.get("text"), node.get("interpretation"), node.get("interpretation_zh"))
 
@@ -241,7 +219,7 @@ def _item_label(index: int, body: Mapping[str, Any]) -> str:
 
 
 def _legal_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
+    return isinstance(value, (list, tuple)) and bool(value) and all(
         isinstance(i, Mapping) and ("article" in i or "text" in i) for i in value)
 
 
@@ -258,7 +236,7 @@ def _item_rows(label: str, item: Mapping[str, Any]) -> List[tuple]:
 
 def _collection_rows(value: Any) -> Optional[List[tuple]]:
     """Rows for a list of mappings (one per item) or a mapping of mappings (one per key)."""
-    if isinstance(value, list) and value and all(isinstance(i, Mapping) for i in value):
+    if isinstance(value, (list, tuple)) and value and all(isinstance(i, Mapping) for i in value):
         return [row for i, item in enumerate(value) for row in _item_rows(_item_label(i, item), item)]
     if isinstance(value, Mapping) and value and not any(k in value for k in ("article", "text")) \
             and all(isinstance(v, Mapping) for v in value.values()):
@@ -281,7 +259,7 @@ def generic(key: str, node: Any, level: int = 2) -> List[str]:
             out += [beside([(code(key), legal, fields(plain))]), ""]
         for child_key, child_rows in children.items():
             out += [f"**{esc(child_key)}**", "", beside(child_rows), ""]
-    elif isinstance(node, list):
+    elif isinstance(node, (list, tuple)):
         out += [beside([(str(i + 1), "—", esc(compact(item))) for i, item in enumerate(node)]), ""]
     else:
         out += [f"`{compact(node)}`", ""]

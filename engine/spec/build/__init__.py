@@ -9,7 +9,7 @@ context and compiled once, on the rulebook's calendar.
 from __future__ import annotations
 
 import datetime as _dt
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import Any, Dict, Mapping
 
 from engine.base.documents import PositionedDocument
@@ -36,7 +36,7 @@ def _parameters(ctx: BuildContext) -> Dict[str, Parameter]:
 
 
 def _levels(ctx: BuildContext, responsibility: Mapping[str, Any]) -> Mapping[str, Legal]:
-    return MappingProxyType({
+    return FrozenDict({
         level: Legal(str(responsibility.get("article", "")), str(body.get("text", "")), None)
         for level, body in (responsibility.get("levels") or {}).items()
     })
@@ -46,7 +46,7 @@ def _levels(ctx: BuildContext, responsibility: Mapping[str, Any]) -> Mapping[str
 def build_spec(document: PositionedDocument) -> RulebookSpec:
     """Compile a schema-valid rulebook document; raises :class:`InvalidRulebook` with every error."""
     ctx = BuildContext(document)
-    data = ctx.data
+    data = ctx.data  # deeply frozen: every value the rule objects take from it can never change
     # First: every expression compiled below moves dates on this rulebook's calendar.
     rulebook_calendar = time.calendar(ctx)
     ctx.shift = rulebook_calendar.shift
@@ -71,7 +71,7 @@ def build_spec(document: PositionedDocument) -> RulebookSpec:
         missing=tuple(data.get("missing") or ()),
         roles=tuple(data["scope"]["roles"]),
         scope_legal=ctx.legal(data["scope"]) if data["scope"].get("article") else None,
-        parameters=MappingProxyType(parameters),
+        parameters=FrozenDict(parameters),
         responsibility_required=bool(responsibility.get("required")),
         responsibility_levels=_levels(ctx, responsibility),
         scoring_model=scoring_body.get("model", "accumulate"),
@@ -82,13 +82,13 @@ def build_spec(document: PositionedDocument) -> RulebookSpec:
         same_behaviour=(aggregation or {}).get("same_behaviour", "max"),
         discretion_points=discretion.get("points", "fixed"),
         adjustments=tuple(discretion.get("adjustments") or ()),
-        tiers=MappingProxyType(tiers),
-        situations=MappingProxyType(situations),
+        tiers=FrozenDict(tiers),
+        situations=FrozenDict(situations),
         consequences=rules,
         repair=repair.repair(ctx),
         restoration=status.restoration(ctx),
         settlement=status.settlement(ctx),
-        obligations=MappingProxyType(consequences.obligations(ctx)),
+        obligations=FrozenDict(consequences.obligations(ctx)),
         institution_rules=status.institution_rules(ctx),
         institution_measures=status.institution_measures(ctx),
         calendar=rulebook_calendar,
@@ -96,8 +96,9 @@ def build_spec(document: PositionedDocument) -> RulebookSpec:
         deadlines=time.deadlines(ctx),
         attribution=attribution.attribution(ctx),
         source=document.source,
-        raw=MappingProxyType(data),
+        raw=FrozenDict(data),
         consequence_names=frozenset().union(*(rule.when.names for rule in rules)),
+        behaviour_scope=(aggregation or {}).get("behaviour_scope", "inspection"),
     )
     for path, message in missing_readings(spec):
         ctx.fail(message, *path)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from engine.base.frozen import FrozenDict
+from typing import Any, Dict, List, Optional, Tuple
 
 from engine.org.functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES
 from engine.spec.attribution import Attribution, AttributionRule, Outcome, Row, RowGroup
@@ -13,7 +13,7 @@ from engine.spec.names import Context
 from engine.spec.vocabulary import LEVELS
 
 #: The names an attribution condition reads, from the organisation layer that fills them.
-ATTRIBUTION = Context("attribution", ATTRIBUTION_NAMES, MappingProxyType({}))
+ATTRIBUTION = Context("attribution", ATTRIBUTION_NAMES, FrozenDict({}))
 
 
 def attribution(ctx: BuildContext) -> Optional[Attribution]:
@@ -73,5 +73,5 @@ def attribution(ctx: BuildContext) -> Optional[Attribution]:
         groups[group["id"]] = RowGroup(group["id"], tuple(numbers),
                                        Legal(section_legal.article, str(group["text"]), group.get("interpretation")),
                                        group.get("hit", "first"), tuple(rules))
-    return Attribution(section_legal, body.get("title"), MappingProxyType(rows), MappingProxyType(row_ids),
-                       MappingProxyType(groups))
+    return Attribution(section_legal, body.get("title"), FrozenDict(rows), FrozenDict(row_ids),
+                       FrozenDict(groups))

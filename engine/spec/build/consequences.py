@@ -12,9 +12,11 @@ from engine.spec.status import Obligation
 
 
 def consequence(ctx: BuildContext, body: Mapping[str, Any], path: Tuple[Any, ...], context: Context,
-                section: Optional[Mapping[str, Any]] = None) -> Optional[Consequence]:
+                section: Optional[Mapping[str, Any]] = None, cause: str = "score") -> Optional[Consequence]:
     """One consequence rule, with its term checked: a suspension needs ``months`` (or a range), a
-    termination its ban. None when its condition does not compile (the error is recorded)."""
+    termination its ban. ``cause`` is what its term is for when the rule does not say (the schema's
+    documented default: score for ``consequences.rules``, obligation for an obligation's).
+    None when its condition does not compile (the error is recorded)."""
     action = body["action"]
     months, months_min, months_max = body.get("months"), body.get("months_min"), body.get("months_max")
     if action == "suspend":
@@ -38,7 +40,8 @@ def consequence(ctx: BuildContext, body: Mapping[str, Any], path: Tuple[Any, ...
     if when is None:
         return None
     return Consequence(str(body["id"]), ctx.legal(body, section), when, action, body.get("measure"),
-                       months, months_min, months_max, body.get("ban_years"), low, high)
+                       months, months_min, months_max, body.get("ban_years"), low, high,
+                       cause=body.get("cause") or cause)
 
 
 def consequences(ctx: BuildContext) -> Tuple[Consequence, ...]:
@@ -62,7 +65,8 @@ def obligations(ctx: BuildContext) -> dict:
     for ob_id, body in (ctx.data.get("obligations") or {}).items():
         rules = []
         for index, rule_body in enumerate(body.get("consequences") or ()):
-            rule = consequence(ctx, rule_body, ("obligations", ob_id, "consequences", index), OBLIGATION, body)
+            rule = consequence(ctx, rule_body, ("obligations", ob_id, "consequences", index), OBLIGATION, body,
+                               cause="obligation")
             if rule is not None:
                 rules.append(rule)
         result[ob_id] = Obligation(ob_id, ctx.legal(body), tuple(rules))

@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from engine.base.dates import date_problem, parse_date
 from engine.base.documents import PositionedDocument
+from engine.base.frozen import freeze
 from engine.dsl.compiler import CompiledExpression, compile_expression
 from engine.dsl.functions import FUNCTIONS, Function
 from engine.errors import DslError, Location, RulebookError, YibaoError
@@ -23,7 +24,7 @@ class BuildContext:
 
     def __init__(self, document: PositionedDocument):
         self.document = document
-        self.data: Dict[str, Any] = document.data
+        self.data: Mapping[str, Any] = freeze(document.data)
         self.errors: List[YibaoError] = []
         self.parameter_types: Dict[str, str] = {}
         self.shift: Optional[Shift] = None

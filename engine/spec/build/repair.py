@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import Dict, Optional
 
 from engine.spec.build.context import BuildContext
@@ -37,7 +37,7 @@ def repair(ctx: BuildContext) -> Optional[Repair]:
             points_expr = ctx.expression(str(points), context, "number", *path, "points")
         elif not bands:
             ctx.fail("a repair way needs 'points' or 'bands'", *path)
-        ways[way_id] = RepairWay(way_id, ctx.legal(way, body), MappingProxyType(inputs), points_expr,
+        ways[way_id] = RepairWay(way_id, ctx.legal(way, body), FrozenDict(inputs), points_expr,
                                  tuple(bands), way.get("fail_reason"), way.get("per_year_count"),
                                  way.get("per_year_points"))
     refuse = []
@@ -48,6 +48,8 @@ def repair(ctx: BuildContext) -> Optional[Repair]:
     shorten = None
     spec = body.get("shorten_term")
     if spec:
+        # Schema defaults: no minimum (0 months); not discretionary unless the text says “可”.
         shorten = ShortenTerm(ctx.legal(spec), ctx.months(spec["by"], "repair", "shorten_term", "by"),
-                              ctx.months(spec.get("minimum", "0 months"), "repair", "shorten_term", "minimum"))
-    return Repair(ctx.legal(body), MappingProxyType(ways), tuple(refuse), shorten, body.get("per_year_points"))
+                              ctx.months(spec.get("minimum", "0 months"), "repair", "shorten_term", "minimum"),
+                              bool(spec.get("discretionary", False)))
+    return Repair(ctx.legal(body), FrozenDict(ways), tuple(refuse), shorten, body.get("per_year_points"))

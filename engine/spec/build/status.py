@@ -3,7 +3,7 @@ institution-level rules over a whole staff."""
 
 from __future__ import annotations
 
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import List, Optional, Tuple
 
 from engine.errors import did_you_mean
@@ -47,13 +47,16 @@ def institution_measures(ctx: BuildContext) -> Optional[InstitutionMeasures]:
                      + did_you_mean(rule["measure"], measures), *path, "measure")
         if rule["action"] == "terminate" and rule.get("ban_years") is None:
             ctx.fail("a termination needs 'ban_years' (use 0 where the text sets no ban)", *path)
+        if rule["action"] == "suspend" and rule.get("term", "institution") != "institution":
+            ctx.fail("a suspension that follows a measure against the institution lasts the institution's term "
+                     "(term: institution; the case gives its last day as `until`)", *path, "term")
         when = ctx.expression(rule["when"], MEASURE, "bool", *path, "when")
         if when is not None:
             rules.append(MeasureRule(rule["id"], ctx.legal(rule), rule["measure"], when, rule["action"],
                                      rule.get("term", "institution"), rule.get("ban_years")))
     if not measures:
         measures = {rule.measure: rule.measure for rule in rules}
-    return InstitutionMeasures(ctx.legal(body), MappingProxyType(measures), tuple(rules))
+    return InstitutionMeasures(ctx.legal(body), FrozenDict(measures), tuple(rules))
 
 
 def institution_rules(ctx: BuildContext) -> Tuple[InstitutionRule, ...]:

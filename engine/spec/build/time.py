@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-from types import MappingProxyType
+from engine.base.frozen import FrozenDict
 from typing import Dict, Mapping
 
 from engine.base.calendar import RulebookCalendar, WorkCalendar
 from engine.errors import CalendarError
 from engine.spec.build.context import BuildContext
 from engine.spec.names import DEADLINE
-from engine.spec.time import Deadline
+from engine.spec.time import Deadline, DeadlineException
 
 
 def calendar(ctx: BuildContext) -> RulebookCalendar:
@@ -34,7 +34,11 @@ def deadlines(ctx: BuildContext) -> Mapping[str, Deadline]:
     for kind, body in (ctx.data.get("deadlines") or {}).items():
         path = ("deadlines", kind)
         expression = ctx.expression(body["deadline"], DEADLINE, "date", *path, "deadline")
+        exceptions = FrozenDict({
+            name: DeadlineException(name, item.get("label"), ctx.legal(item, body))
+            for name, item in (body.get("exceptions") or {}).items()})
         if expression is not None:
             result[kind] = Deadline(kind, ctx.legal(body), body.get("label"), body["from"], expression,
-                                    body.get("bound", "latest"), body.get("actor"), ctx.where(*path))
-    return MappingProxyType(result)
+                                    body.get("bound", "latest"), body.get("actor"), ctx.where(*path), exceptions,
+                                    tuple(body.get("applies_to") or ()), body.get("met_by"))
+    return FrozenDict(result)
