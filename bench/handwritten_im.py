@@ -70,17 +70,16 @@ RULES = (
     ("suspend-single-11", "第十九条（二）", "single >= 11", "suspend", 6, None),
     ("terminate-cumulative-12", "第十九条（三）", "year_total >= 12", "terminate", None, 1),
     ("terminate-single-12", "第十九条（四）", "single >= 12", "terminate", None, 3),
+    # 第十二条: 18.4.2 (a licence revoked) also means the licence 第十二条 requires is lost — for 医药卫生类专业技术人员.
+    ("terminate-licence-lost", "第十二条",
+     "situation == '18.4.2' and role in ['physician', 'nurse', 'pharmacist', 'technician']", "terminate", None, 0),
 )
 MEASURES = {"warn": WARN_MEASURE, "suspend": SUSPEND_MEASURE, "terminate": TERMINATE_MEASURE}
-# The rule indices above, most severe first (第十九条: the heaviest consequence that holds applies).
-_BY_SEVERITY = (8, 7, 6, 5, 4, 3, 2, 1, 0)
-
-DEFAULT_PARAMETERS = {
-    "single_score_scope": "inspection", "warning_trigger": "reached", "suspension_start": "event_date",
-    "overlapping_suspension": "fresh", "repeated_termination": "heavier_only", "after_term": "awaiting_restoration",
-    "repair_shortening": "once_per_term", "repair_year": "repair_date", "supervisor_liability": "shift",
-    "department_head": "department",
-}
+LICENCE_MEASURE = "终止医保支付资格（不具备行业主管部门执业资格）"
+LICENCE_ROLES = frozenset({"physician", "nurse", "pharmacist", "technician"})
+# The rule indices above, most severe first (第十九条: the heaviest consequence that holds applies; a
+# termination for the licence alone has no ban, the lightest termination).
+_BY_SEVERITY = (8, 7, 9, 6, 5, 4, 3, 2, 1, 0)
 
 EXAM_ARTICLE, ACTIVITY_ARTICLE = "第二十三条（一）", "第二十三条（二）"
 EXAM_FAIL = "考试成绩低于60分，未通过考试，不获得修复"
@@ -91,19 +90,21 @@ NO_REPAIR_AFTER_12 = "一次记满12分的，不予修复"
 RESTORATION_ARTICLE = "第二十四条"
 SETTLEMENT = {"normal": ("settle-normal", "第九条（一）"), "suspended": ("settle-suspended", "第九条（二）"),
               "terminated": ("settle-terminated", "第九条（三）")}
+SETTLE_LICENCE = ("settle-licence-lost", "第十二条")  # 第十二条 不予结算: no 急诊 exception for a lost licence
 
 
-def _interpretations() -> tuple:
-    """The result's ``interpretations``: every reading with its value, note, ambiguity and articles —
-    the notes are the rulebook's own words, read once from its file."""
+def _parameters() -> Dict[str, Any]:
+    """The rulebook's readings as a programmer would copy them: each with its value and the words the
+    result quotes (interpretation, ambiguity, articles)."""
     path = Path(__file__).resolve().parent.parent / "rulebooks" / "inner-mongolia.yaml"
-    parameters = yaml.safe_load(path.read_text(encoding="utf-8"))["parameters"]
-    return tuple({"id": name, "value": DEFAULT_PARAMETERS[name], "note": body["interpretation"],
-                  "ambiguity": body.get("ambiguity"), "articles": list(body.get("articles") or ())}
-                 for name, body in parameters.items())
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["parameters"]
 
 
-INTERPRETATIONS = _interpretations()
+PARAMETERS = _parameters()
+DEFAULT_PARAMETERS = {name: body["value"] for name, body in PARAMETERS.items()}
+INTERPRETATIONS = tuple({"id": name, "value": body["value"], "note": body["interpretation"],
+                         "ambiguity": body.get("ambiguity"), "articles": list(body.get("articles") or ())}
+                        for name, body in PARAMETERS.items())
 
 _SCORE_FIELDS = frozenset({"kind", "date", "note", "situation", "tier", "responsibility", "points", "adjustment",
                            "inspection", "behaviour", "institution"})
@@ -327,6 +328,7 @@ def _read_case(case: Any) -> tuple:
 def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
     """Evaluate one person's ledger under the Inner Mongolia rules: the engine's full result."""
     as_of, person, events = _read_case(case)
+    role = person["role"]
     steps: List[Dict[str, Any]] = []
     step = steps.append
 
@@ -339,11 +341,14 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
     claims: List[Dict[str, Any]] = []
     restorations: List[Dict[str, Any]] = []
 
-    # The running suspension or termination: state, start, until, decision index, single, shortened, ban years.
+    # The running suspension or termination: state, phase (term, awaiting_restoration, banned, ban_over),
+    # start, until, decision index, single, shortened, ban years, and what it is for (its causes).
     t_state: Optional[str] = None
+    t_phase: Optional[str] = None
     t_start = t_until = None
     t_decision = t_single = t_ban = 0
     t_shortened = False
+    t_causes: tuple = ()
     # The status timeline: the periods as the result writes them (dates as date objects until the end).
     periods: List[Dict[str, Any]] = [{"state": "normal", "from": None, "until": None, "phase": "normal"}]
 
@@ -356,22 +361,25 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
         periods.append(period)
 
     def time_passes(day: _dt.date) -> None:
-        current = periods[-1]
+        nonlocal t_phase
+        if t_state is None or t_phase not in ("term", "banned") or day <= t_until:
+            return
+        after = t_until + _ONE_DAY
         if t_state == "terminated":
             # the ban ended: still 终止 until re-registration (第二十四条), nothing restores by itself
-            if day > t_until and current["phase"] == "banned":
-                after = t_until + _ONE_DAY
-                enter({"state": "terminated", "from": after, "until": None, "phase": "ban_over",
-                       "ban_until": t_until, "decision": t_decision})
-                if trace:
-                    step({"step": "status", "event": None, "rule": "ban_over", "article": None,
-                          "detail": f"re-registration ban ended {t_until}; still terminated from {after} until a "
-                                    "restoration (re-registration) is passed"})
-        # a suspension term that ended stays 暂停 until a restoration (第二十条, 第二十四条)
-        elif t_state == "suspended" and day > t_until and current.get("awaiting_restoration") is not True:
-            enter({"state": "suspended", "from": t_until + _ONE_DAY, "until": None, "phase": "awaiting_restoration",
+            t_phase = "ban_over"
+            enter({"state": "terminated", "from": after, "until": None, "phase": "ban_over",
+                   "ban_until": t_until, "decision": t_decision, "cause": t_causes[0]})
+            if trace:
+                step({"step": "status", "event": None, "rule": "ban_over", "article": None,
+                      "detail": f"re-registration ban ended {t_until}; still terminated from {after} until a "
+                                "restoration (re-registration) is passed"})
+        else:
+            # a suspension term that ended stays 暂停 until a restoration (第二十条, 第二十四条)
+            t_phase = "awaiting_restoration"
+            enter({"state": "suspended", "from": after, "until": None, "phase": "awaiting_restoration",
                    "awaiting_restoration": True, "term_until": t_until, "reading": "after_term=awaiting_restoration",
-                   "decision": t_decision})
+                   "decision": t_decision, "cause": t_causes[0]})
             if trace:
                 step({"step": "status", "event": None, "rule": "after_term", "article": None,
                       "detail": f"suspension term ended {t_until}; status stays suspended until a restoration "
@@ -414,8 +422,9 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
                           "detail": "this finding adds no points to the year (same behaviour already counted at "
                                     "its highest): no new measure"})
             else:
+                licence = code == "18.4.2" and role in LICENCE_ROLES
                 holds = (total >= 3, total >= 9, single >= 9, total >= 10, single >= 10, total >= 11, single >= 11,
-                         total >= 12, single >= 12)
+                         total >= 12, single >= 12, licence)
                 for number in _BY_SEVERITY:
                     if holds[number]:
                         chosen = number
@@ -436,12 +445,17 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
                     "articles": [article], "rules": []})
                 continue
             rule_id, rule_article, _, action, months, ban = RULES[chosen]
+            articles, rule_ids, causes = [article, rule_article], [rule_id], ("licence" if chosen == 9 else "score",)
+            if chosen in (7, 8) and licence:  # a termination for points, and the licence lost: one, both causes
+                articles.append(RULES[9][1])
+                rule_ids.append(RULES[9][0])
+                causes += ("licence",)
             decision = {
                 "event": index, "date": day, "situation": code, "tier": tier, "responsibility": responsibility,
                 "points": points, "counted_points": counted, "single": single, "year_total": total,
-                "action": action, "measure": MEASURES[action], "months": months, "months_min": months,
-                "months_max": months, "ban_years": ban, "ban_years_min": ban, "ban_years_max": ban,
-                "from": None, "until": None, "articles": [article, rule_article], "rules": [rule_id]}
+                "action": action, "measure": LICENCE_MEASURE if chosen == 9 else MEASURES[action], "months": months,
+                "months_min": months, "months_max": months, "ban_years": ban, "ban_years_min": ban,
+                "ban_years_max": ban, "from": None, "until": None, "articles": articles, "rules": rule_ids}
             number = len(decisions)
             decisions.append(decision)
             if action == "suspend":
@@ -451,11 +465,11 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
                     if trace:
                         step({"step": "status", "event": number, "rule": rule_id, "article": rule_article,
                               "detail": "already terminated: the suspension does not change the status"})
-                elif t_state == "suspended" and day <= t_until:
+                elif t_state == "suspended" and t_phase == "term" and day <= t_until:
                     # reading overlapping_suspension=fresh: own term from its date; status to the later end
                     if t_until > until:
                         until = t_until
-                    t_start, t_until, t_decision, t_shortened = day, until, number, False
+                    t_start, t_until, t_decision, t_shortened, t_causes = day, until, number, False, causes
                     if single > t_single:
                         t_single = single
                     periods[-1]["until"] = until
@@ -464,36 +478,36 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
                               "article": rule_article,
                               "detail": f"a suspension during a running term (reading fresh): suspended until {until}"})
                 else:
-                    t_state, t_start, t_until, t_decision, t_single, t_shortened = \
-                        "suspended", day, until, number, single, False
+                    t_state, t_phase, t_start, t_until, t_decision, t_single, t_shortened, t_causes = \
+                        "suspended", "term", day, until, number, single, False, causes
                     enter({"state": "suspended", "from": day, "until": until, "phase": "term",
-                           "decision": number, "article": rule_article})
+                           "decision": number, "article": rule_article, "cause": causes[0]})
                     if trace:
                         step({"step": "status", "event": None, "rule": rule_id, "article": rule_article,
                               "detail": f"suspended from {day} until {until}"})
             elif action == "terminate":
                 until = add_months(day, 12 * ban)   # 终止之日起 N 年内不得再次登记备案
                 decision["from"], decision["until"] = day, until
-                if t_state == "terminated" and periods[-1]["phase"] == "ban_over":
+                if t_state == "terminated" and t_phase == "ban_over":
                     t_state = None               # a new ban starts afresh
                 if t_state == "terminated":
                     # reading repeated_termination=heavier_only: “终止之日起” counts from the first
                     # termination; only a heavier ban counts anew from its own day
                     if until > t_until and ban > t_ban:
                         t_until, t_ban = until, ban
-                        periods[-1]["until"] = None
                         periods[-1]["ban_until"] = until
                     if single > t_single:
                         t_single = single
+                    t_causes = tuple(dict.fromkeys(t_causes + causes))
                     if trace:
                         step({"step": "status", "event": number, "rule": rule_id, "article": rule_article,
                               "detail": f"already terminated; re-registration ban until {t_until} "
                                         "(reading heavier_only)"})
                 else:
-                    t_state, t_start, t_until, t_decision, t_single, t_shortened, t_ban = \
-                        "terminated", day, until, number, single, False, ban
+                    t_state, t_phase, t_start, t_until, t_decision, t_single, t_shortened, t_ban, t_causes = \
+                        "terminated", "banned", day, until, number, single, False, ban, causes
                     enter({"state": "terminated", "from": day, "until": None, "phase": "banned",
-                           "ban_until": until, "decision": number, "article": rule_article})
+                           "ban_until": until, "decision": number, "article": rule_article, "cause": causes[0]})
                     if trace:
                         step({"step": "status", "event": None, "rule": rule_id, "article": rule_article,
                               "detail": f"terminated from {day}; no re-registration until {until} ({ban} year ban)"})
@@ -577,13 +591,20 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
 
         elif kind == "claim":
             state = periods[-1]["state"]
-            # 第九条: normal → settled; suspended / terminated → only 急诊、抢救
-            settled = True if state == "normal" else payload
-            rule, article = SETTLEMENT[state]
-            reason = (f"status {state}" + (", emergency" if payload else "")
-                      + f": {'settled' if settled else 'not settled'} ({article})")
-            claims.append({"event": index, "date": day, "emergency": payload, "settled": settled, "state": state,
-                           "article": article, "rule": rule, "reason": reason})
+            causes = list(t_causes) if t_state is not None else []
+            # 第九条: normal → settled; suspended / terminated → only 急诊、抢救; 第十二条: a lost licence, never
+            if state == "terminated" and "licence" in causes:
+                settled, (rule, article) = False, SETTLE_LICENCE
+            else:
+                settled = True if state == "normal" else payload
+                rule, article = SETTLEMENT[state]
+            reason = (f"status {state}" + (f" ({', '.join(causes)})" if set(causes) - {"score"} else "")
+                      + (", emergency" if payload else "") + f": {'settled' if settled else 'not settled'} ({article})")
+            record = {"event": index, "date": day, "emergency": payload, "settled": settled, "state": state,
+                      "article": article, "rule": rule, "reason": reason}
+            if causes:
+                record["causes"] = causes
+            claims.append(record)
             if trace:
                 step({"step": "claim", "event": index, "rule": rule, "article": article, "detail": reason})
 
@@ -593,7 +614,7 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
                       "reason": None, "article": RESTORATION_ARTICLE}
             restorations.append(record)
             rule = "restoration"
-            if t_state is None or state == "normal":
+            if t_state is None:
                 record["reason"] = "status is normal: nothing to restore"
                 rule = None
             elif not day > t_until:   # 期满: from the day after the last day (民法典 第二百零一条)
@@ -605,6 +626,7 @@ def evaluate(case: Dict[str, Any], trace: bool = False) -> Dict[str, Any]:
                 t_state = None
                 enter({"state": "normal", "from": day, "until": None, "phase": "normal",
                        "article": RESTORATION_ARTICLE, "restored_by": index})
+                record["state_after"] = "normal"
                 if trace:
                     step({"step": "restoration", "event": index, "rule": rule, "article": RESTORATION_ARTICLE,
                           "detail": f"restored: {state} → normal from {day}"})
@@ -641,6 +663,8 @@ def _result(as_of, person, years, decisions, repairs, claims, restorations, peri
               "phase": current["phase"]}
     if current.get("awaiting_restoration") is True:
         status["awaiting_restoration"] = True
+    if "cause" in current:
+        status["cause"] = current["cause"]
     _iso_fields(decisions, ("date", "from", "until"))
     _iso_fields(claims, ("date",))
     _iso_fields(restorations, ("date",))
@@ -672,4 +696,5 @@ def _result(as_of, person, years, decisions, repairs, claims, restorations, peri
         "warnings": [],
         "trace": steps,
         "appeals": [],
+        "clocks": [],
     }

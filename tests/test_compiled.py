@@ -45,9 +45,13 @@ _EVALUATORS: Dict[str, Any] = {}
 
 
 def compiled(rulebook_id: str):
+    """The rulebook's generated evaluator, or None where coverage.py says why it is not compiled."""
     if rulebook_id not in _EVALUATORS:
         rulebook = engine.load_rulebook(rulebook_id)
-        _EVALUATORS[rulebook_id] = compile_spec(rulebook, rulebook.versions())
+        try:
+            _EVALUATORS[rulebook_id] = compile_spec(rulebook, rulebook.versions())
+        except Uncovered:
+            _EVALUATORS[rulebook_id] = None
     return _EVALUATORS[rulebook_id]
 
 
@@ -68,6 +72,8 @@ def same(rulebook_id: str, case: Any) -> bool:
     """The differential check; True when the generated function answered (in both variants)."""
     rulebook = engine.load_rulebook(rulebook_id)
     evaluator = compiled(rulebook_id)
+    if evaluator is None:  # not compiled: the interpreter judges every case
+        return False
     answered = True
     for trace in (False, True):
         expected = interpreter(rulebook, case, trace)
@@ -105,14 +111,26 @@ def test_golden_case_alike(rulebook_id, case, path):
     same(rulebook_id, case)
 
 
-def test_most_golden_cases_are_answered_by_generated_code():
-    answered = sum(same(rid, case) for rid, case, _ in GOLDEN)
-    assert answered >= 0.6 * len(GOLDEN), f"only {answered} of {len(GOLDEN)} golden cases run generated code"
+def test_most_golden_cases_of_compiled_rulebooks_are_answered_by_generated_code():
+    cases = [(rid, case) for rid, case, _ in GOLDEN if compiled(rid) is not None]
+    answered = sum(same(rid, case) for rid, case in cases)
+    assert answered >= 0.6 * len(cases), f"only {answered} of {len(cases)} golden cases run generated code"
 
 
-def test_every_rulebook_compiles():
+#: Rulebooks the generator does not compile, and why (coverage.py): kept in view, so that a rulebook
+#: that stops compiling is a decision, not an accident.
+NOT_COMPILED = {"liaoning": "working-day clocks"}
+
+
+def test_every_rulebook_compiles_unless_coverage_says_why():
     for rulebook_id in RULEBOOKS:
-        assert compiled(rulebook_id).source()
+        rulebook = engine.load_rulebook(rulebook_id)
+        if rulebook_id in NOT_COMPILED:
+            with pytest.raises(Uncovered, match=NOT_COMPILED[rulebook_id]):
+                compile_spec(rulebook, rulebook.versions())
+            assert rulebook.backend.evaluator(rulebook) is None and rulebook.backend.uncovered
+        else:
+            assert compiled(rulebook_id) is not None and compiled(rulebook_id).source()
 
 
 def test_seeded_inner_mongolia_person_years_alike():

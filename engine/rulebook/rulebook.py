@@ -38,8 +38,6 @@ class Rulebook(RulebookSpec):
 
     #: Every version of this rulebook id, by effective period (empty: this file stands alone).
     versions: Callable[[], Sequence[RulebookSpec]] = field(default=_alone, repr=False, compare=False)
-    #: Which evaluator runs its cases: the generated code where it covers them (engine/rulebook/backend.py).
-    backend: Backend = field(default_factory=Backend, repr=False, compare=False)
 
     @classmethod
     def of(cls, spec: RulebookSpec, versions: Callable[[], Sequence[RulebookSpec]] = _alone,
@@ -47,7 +45,22 @@ class Rulebook(RulebookSpec):
         """The facade over ``spec``; ``versions`` lists the sibling versions when there are several;
         ``backend`` carries its entry in the compiled-rulebook cache."""
         values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(RulebookSpec)}
-        return cls(**values, versions=versions, backend=backend or Backend())
+        rulebook = cls(**values, versions=versions)
+        object.__setattr__(rulebook, "_backend", backend or Backend())
+        return rulebook
+
+    @property
+    def backend(self) -> Backend:
+        """Which evaluator runs its cases: the generated code where it covers them (engine/rulebook/backend.py).
+
+        Derived from the rulebook, not part of its data (not a field: the rulebook stays deeply
+        immutable); made on first use, and it never changes a result.
+        """
+        backend = self.__dict__.get("_backend")
+        if backend is None:
+            backend = Backend()
+            object.__setattr__(self, "_backend", backend)
+        return backend
 
     def evaluate(self, case: Mapping[str, Any], *, source: Optional[str] = None, positions: Positions = None,
                  trace: bool = True) -> Dict[str, Any]:

@@ -14,7 +14,7 @@ def compile_spec(spec: RulebookSpec, versions: Sequence[Any] = ()) -> CompiledEv
     """The generated evaluator of ``spec`` with its own readings written at once (the module of
     another reading set is written when a case first chooses it). Raises
     :class:`~engine.evaluate.compiled.coverage.Uncovered` with the reason a rulebook is not compiled."""
-    reason = rulebook_uncovered(versions)
+    reason = rulebook_uncovered(spec, versions)
     if reason is not None:
         raise Uncovered(reason)
     parameters = {name: (parameter.value, tuple(parameter.allowed)) for name, parameter in spec.parameters.items()}

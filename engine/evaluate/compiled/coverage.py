@@ -9,9 +9,11 @@ cases named here and for the cases the interpreter refuses.
 
 Not covered, on purpose (each is rare, and each is where the legal semantics are still moving):
 appeals (``appeal``, ``appeal_result``, a score's ``ref`` and ``notice_received``), measures against
-the institution, a score event that fixes its suspension's ``months``, attribution (``org``,
-``org_file``, events naming their ``person`` or carrying ``attribution``), a restoration's
-``applied`` date (its working-day clocks), and rulebooks with several versions.
+the institution (a second term beside the person's own), a score event that fixes its suspension's
+``months`` or gives its notice dates, a repair's ``shorten``, attribution (``org``, ``org_file``,
+events naming their ``person`` or carrying ``attribution``), a restoration's ``applied`` date, and
+— whole rulebooks — several versions, or clocks counted in working days from every decision or term
+(the rulebook's calendar).
 """
 
 from __future__ import annotations
@@ -40,7 +42,13 @@ class Uncovered(Exception):
     """A rulebook (or one of its expressions) the generator does not compile; the reason is the message."""
 
 
-def rulebook_uncovered(versions: Sequence[Any]) -> Optional[str]:
+#: The FROM of a deadline that makes a working-day clock in every result it applies to
+#: (engine/evaluate/clocks.py: from each decision, from the term's end): counting working days needs the
+#: rulebook's calendar, which generated code does not carry.
+CLOCK_STARTS = frozenset({"decision", "term_end"})
+
+
+def rulebook_uncovered(spec: Any, versions: Sequence[Any]) -> Optional[str]:
     """Why a rulebook is not compiled at all, before its expressions are looked at (None: it may be).
 
     ``versions``: the rulebook's sibling versions (empty when it stands alone). Expressions the
@@ -48,6 +56,9 @@ def rulebook_uncovered(versions: Sequence[Any]) -> Optional[str]:
     """
     if versions:
         return "the rulebook has several versions (each event is judged by the version in force on its date)"
+    clocks = [kind for kind, deadline in spec.deadlines.items() if deadline.start in CLOCK_STARTS]
+    if clocks:
+        return f"its results count working-day clocks ({', '.join(clocks)}) from every decision or term"
     return None
 
 

@@ -10,7 +10,7 @@ from typing import Dict, Optional
 from engine.evaluate.compiled.emit import WAY_SLOTS, Emitter
 from engine.evaluate.compiled.scoring import severity_order
 from engine.evaluate.compiled.source import literal
-from engine.evaluate.compiled.terms import apply, shorten, term_fields
+from engine.evaluate.compiled.terms import apply, show, shorten, term_fields
 from engine.spec.repair import RepairWay
 from engine.spec.scoring import Consequence
 from engine.spec.status import Obligation
@@ -87,10 +87,11 @@ def _way(e: Emitter, slot: int, way: RepairWay) -> None:
 
 
 def handle_claim(e: Emitter) -> None:
-    """The body of ``elif kind == CLAIM``: the first settlement rule whose condition holds decides."""
+    """The body of ``elif kind == CLAIM``: the first settlement rule whose condition holds decides; a
+    claim no rule decides is an error of the interpreter's (generated code falls back)."""
     src = e.src
-    src("emergency = ev[4]", "st = periods[-1]['state']")
-    names = {"state": "st", "emergency": "emergency", "date": "day", "role": "role",
+    src("emergency = ev[4]", "st = periods[-1]['state']", "causes = list(t_causes) if t_state is not None else []")
+    names = {"state": "st", "emergency": "emergency", "date": "day", "role": "role", "causes": "causes",
              "until": "(t_until if t_state is not None else None)"}
     first = True
     for rule in e.spec.settlement:
@@ -102,36 +103,39 @@ def handle_claim(e: Emitter) -> None:
             settled = e.cond(rule.settled, names)
             src(f"settled = {settled if settled in ('True', 'False') else f'bool({settled})'}")
             article = rule.legal.article
-            src(f"reason = 'status ' + st + (', emergency' if emergency else '') + "
+            src("reason = 'status ' + st + (' (' + ', '.join(causes) + ')' if set(causes) - {'score'} else '') + "
+                f"(', emergency' if emergency else '') + "
                 f"({': settled (' + str(article) + ')'!r} if settled else {': not settled (' + str(article) + ')'!r})")
-            src(f"claims.append({{'event': index, 'date': text, 'emergency': emergency, 'settled': settled, "
+            src(f"claims.append(record := {{'event': index, 'date': text, 'emergency': emergency, 'settled': settled, "
                 f"'state': st, 'article': {e.const(article)}, 'rule': {rule.id!r}, 'reason': reason}})")
+            src("if causes:", "    record['causes'] = causes")
             e.step("claim", "index", rule.id, article, ("reason",))
         first = False
         if condition == "True":
             return
     with src.block("else" if not first else "if True"):
-        src(f"claims.append({{'event': index, 'date': text, 'emergency': emergency, 'settled': st == 'normal', "
-            f"'state': st, 'article': None, 'rule': None, "
-            f"'reason': {'no settlement rule in ' + e.spec.id + ' covers status '!r} + st}})")
-        e.step("claim", "index", None, None, "no settlement rule covers status ", ("st",))
+        src("return FALLBACK  # no settlement rule decides this claim: the interpreter's error")
 
 
 def handle_restoration(e: Emitter) -> None:
     """The body of ``elif kind == RESTORATION`` (a restoration without an application date)."""
     src, restoration = e.src, e.spec.restoration
-    article = restoration.legal.article if restoration else None
+    article = restoration.legal.article
     src("passed = ev[4]", "st = periods[-1]['state']")
     src(f"record = {{'event': index, 'date': text, 'passed': passed, 'accepted': False, 'state_before': st, "
         f"'reason': None, 'article': {e.const(article)}}}", "restorations.append(record)")
-    with src.block("if t_state is None or st == 'normal'"):
+    with src.block("if t_state is None"):
         src("record['reason'] = 'status is normal: nothing to restore'")
         e.step("restoration", "index", None, article, "status is normal: nothing to restore")
         src("continue")
-    e.year()
-    names = {"state": "st", "date": "day", "until": "t_until", "from": "t_start", "passed": "passed", "role": "role",
-             "year_net": "(yr[0] - yr[1])", "sanction_single": "t_single", "sanction_cause": "'score'"}
-    if restoration is not None and restoration.allowed_when is not None:
+    if restoration.allowed_when is not None:
+        e.year()  # the condition's names include year_net: the interpreter makes the year's tally
+        names = {"state": "t_state", "date": "day", "until": "t_until", "from": "t_start", "passed": "passed",
+                 "role": "role", "first_day": "(t_first or t_start)", "year_net": "(yr[0] - yr[1])",
+                 "sanction_single": "t_single", "sanction_cause": "t_cause",
+                 "sanction_year_net": "(years[t_year][0] - years[t_year][1] if t_year in years else 0)",
+                 "term_repairs": "sum(1 for repair in repairs if repair['accepted'] and "
+                                 "repair['date'] >= (t_first or t_start).isoformat())"}
         with src.block(f"if not ({e.cond(restoration.allowed_when, names)})"):
             src(f"record['reason'] = {restoration.refuse_reason + ' ('!r} + st + ' until ' + str(t_until) + ')'")
             e.step("restoration", "index", "restoration", article, ("record['reason']",))
@@ -142,9 +146,10 @@ def handle_restoration(e: Emitter) -> None:
                "the restoration evaluation was not passed; status unchanged")
         src("continue")
     src("record['accepted'] = True", "t_state = None")
-    src(f"enter(periods, {{'state': 'normal', 'from': day, 'until': None, 'phase': 'normal', "
-        f"'article': {e.const(article)}, 'restored_by': index}})")
-    e.step("restoration", "index", "restoration", article, "restored: ", ("st",), " → normal from ", ("day",))
+    show(e, "day", f"{{'restored_by': index, 'article': {e.const(article)}}}")
+    src("record['state_after'] = periods[-1]['state']")
+    e.step("restoration", "index", "restoration", article, "restored: ", ("st",), " → ", ("record['state_after']",),
+           " from ", ("day",))
 
 
 def handle_obligation(e: Emitter) -> None:
@@ -188,4 +193,4 @@ def _obligation_record(e: Emitter, obligation: Obligation, rule: Optional[Conseq
     e.step("obligation", "index", rule.id if rule else obligation.id, obligation.legal.article,
            (f"{obligation.id + ' '!r} + ('met' if passed else 'not met') + {suffix!r}",))
     if rule is not None and rule.action in ("suspend", "terminate"):
-        apply(e, rule, "record", "index", "0")
+        apply(e, rule, "record", "index", "0", repr((rule.cause,)))

@@ -29,7 +29,7 @@ from engine.evaluate.compiled.terms import advance
 from engine.spec.rulebook import RulebookSpec
 
 _IMPORTS = ("from engine.evaluate.compiled.runtime import (DATE, DAYS, EVENT_KEYS, FALLBACK, FIRST, FUNCTIONS, "
-            "InclusiveRange, ONE_DAY,\n    add_days, add_months, add_years, day_of, enter, iso_periods, number)")
+            "InclusiveRange, ONE_DAY,\n    add_days, add_months, add_years, day_of, iso_periods, number, show)")
 
 def generate(spec: RulebookSpec, readings: Mapping[str, Any]) -> str:
     """The module's source for ``spec`` with ``readings`` (every reading of the rulebook, as a case
@@ -55,7 +55,8 @@ def _function(e: Emitter) -> None:
         src("years, bmax, itot = {}, {}, {}")
         src("decisions, repairs, claims, restorations, obligations, steps = [], [], [], [], [], []")
         src("periods = [{'state': 'normal', 'from': None, 'until': None, 'phase': 'normal'}]")
-        src("t_state = t_start = t_until = None", "t_decision = t_single = t_ban = 0", "t_short = False")
+        src("t_state = t_phase = t_start = t_until = t_cause = t_first = t_article = None",
+            "t_decision = t_single = t_ban = t_year = 0", "t_short, t_causes = False, ()")
         with src.block("for ev in evs"):
             src("day, index, kind, text = ev[0], ev[1], ev[2], ev[3]")
             advance(e, "day")
@@ -66,8 +67,9 @@ def _function(e: Emitter) -> None:
                     handle_repair(e)
             with src.block(f"elif kind == {CLAIM}"):
                 handle_claim(e)
-            with src.block(f"elif kind == {RESTORATION}"):
-                handle_restoration(e)
+            if spec.restoration is not None:
+                with src.block(f"elif kind == {RESTORATION}"):
+                    handle_restoration(e)
             if spec.obligations:
                 with src.block(f"elif kind == {OBLIGATION}"):
                     handle_obligation(e)

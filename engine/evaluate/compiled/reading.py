@@ -55,6 +55,8 @@ def read_case(e: Emitter) -> None:
     with src.block(f"if role not in {src.constant(frozenset(spec.roles), 'ROLES')}"):
         src("return FALLBACK")
     src("evs = []", "add = evs.append")
+    if spec.aggregation is None:
+        src("named = set()  # behaviours named so far: the reader refuses one named twice (no aggregation rule)")
     with src.block("for index, body in enumerate(case['events'])"):
         src("text = body['date']", "day = DAYS.get(text) or day_of(text)")
         period = f"day is None or day < {src.constant(spec.effective_from, 'DAY')}"
@@ -68,9 +70,10 @@ def read_case(e: Emitter) -> None:
         with src.block("elif kind == 'claim'"):
             _fields(e, "claim")
             src(f"add((day, index, {CLAIM}, text, bool(body.get('emergency', False))))")
-        with src.block("elif kind == 'restoration'"):
-            _fields(e, "restoration")
-            src(f"add((day, index, {RESTORATION}, text, bool(body.get('passed', True))))")
+        if spec.restoration is not None:  # without a restoration section the reader refuses the event
+            with src.block("elif kind == 'restoration'"):
+                _fields(e, "restoration")
+                src(f"add((day, index, {RESTORATION}, text, bool(body.get('passed', True))))")
         if spec.obligations:
             with src.block("elif kind == 'obligation'"):
                 _fields(e, "obligation")
@@ -119,6 +122,11 @@ def _read_score(e: Emitter) -> None:
             src("own = EVENT_KEYS[index] if index < 256 else f'#event-{index}'  # an event names its own")
         src(f"add((day, index, {SCORE}, text, code, entry[0], entry[1], body.get('responsibility'), int(points),"
             " own if inspection is None else str(inspection), own if behaviour is None else str(behaviour)))")
+        if spec.aggregation is None:
+            scope = "evs[-1][9]" if spec.behaviour_scope == "inspection" else "None"
+            with src.block("if behaviour is not None"):
+                src(f"seen = (day.year, {scope}, evs[-1][10])")
+                src("if seen in named:", "    return FALLBACK", "named.add(seen)")
 
 
 def _read_repair(e: Emitter) -> None:

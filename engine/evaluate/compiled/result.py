@@ -1,7 +1,9 @@
 """Generated code that writes the result (engine/evaluate/write.py ``person_result``): the same
 fields in the same order, so that ``json.dumps`` of both is byte-identical. The parts that are the
 same for every case of a reading set — the readings' interpretations, the rulebook's warnings —
-are constants of the generated module."""
+are constants of the generated module. ``clocks`` is empty: a rulebook whose clocks run from every
+decision or from the term's end is not compiled (coverage.py), and the other clocks need dates the
+covered cases do not give."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ def write_result(e: Emitter) -> None:
     src("status = {'as_of': as_of_text, 'state': st, 'until': None if until is None else until.isoformat(), "
         "'phase': current['phase']}")
     src("if current.get('awaiting_restoration') is True:", "    status['awaiting_restoration'] = True")
+    src("if 'cause' in current:", "    status['cause'] = current['cause']")
     src("tallies = {}")
     with src.block("for y in sorted(years)"):
         src("v = years[y]", "net = v[0] - v[1]")
@@ -58,4 +61,4 @@ def write_result(e: Emitter) -> None:
         "'decisions': decisions, 'repairs': repairs, 'claims': claims, 'restorations': restorations, "
         f"'obligations': obligations, {extra}'institution_measures': [], 'status': status, "
         f"'timeline': iso_periods(periods), 'interpretations': list({shared}), 'warnings': {literal(warnings(e))}, "
-        f"'trace': {'steps' if e.trace else '[]'}, 'appeals': []" + "}")
+        f"'trace': {'steps' if e.trace else '[]'}, 'appeals': [], 'clocks': []" + "}")

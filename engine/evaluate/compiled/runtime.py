@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from operator import itemgetter
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from engine.base.calendar import add_days, add_months, add_years
 from engine.base.dates import parse_date
@@ -18,7 +18,7 @@ from engine.dsl.functions import FUNCTIONS, InclusiveRange
 from engine.evaluate.records import number
 
 __all__ = ["FALLBACK", "Fallback", "day_of", "enter", "add_days", "add_months", "add_years", "number",
-           "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "EVENT_KEYS", "FIRST", "iso_periods"]
+           "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "EVENT_KEYS", "FIRST", "iso_periods", "show"]
 
 ONE_DAY = _dt.timedelta(days=1)
 DATE = _dt.date
@@ -68,16 +68,57 @@ def day_of(text: Any) -> Optional[_dt.date]:
 EVENT_KEYS = tuple(f"#event-{index}" for index in range(256))
 
 
-def enter(periods: List[Dict[str, Any]], period: Dict[str, Any]) -> None:
+#: The optional fields of a status period, in the order the result writes them (records.py ``Period``).
+PERIOD_FIELDS = ("awaiting_restoration", "term_until", "ban_until", "reading", "decision", "article", "restored_by",
+                 "cause")
+
+
+def enter(periods: List[Dict[str, Any]], state: str, start: _dt.date, until: Optional[_dt.date], phase: str,
+          fields: Dict[str, Any]) -> None:
     """Begin a status period (engine/evaluate/timeline.py ``Timeline.enter``): the running one ends
     the day before, or is replaced when it began the same day."""
     last = periods[-1]
-    start = period["from"]
     if last["from"] is not None and last["from"] >= start:
         periods.pop()
     else:
         last["until"] = start - ONE_DAY
+    period = {"state": state, "from": start, "until": until, "phase": phase}
+    for name in PERIOD_FIELDS:
+        if name in fields:
+            period[name] = fields[name]
     periods.append(period)
+
+
+def show(periods: List[Dict[str, Any]], day: _dt.date, term: Optional[Tuple[Any, ...]],
+         normal: Optional[Dict[str, Any]] = None) -> None:
+    """engine/evaluate/tracks.py ``show`` for a person under one term at most (the cases generated code
+    covers): ``term`` is (state, phase, until, decision, cause, article), or None. The timeline then
+    shows what the term makes of the status from ``day`` on: a new period when the status, its phase
+    or its cause changes, else the running period's end moves."""
+    if term is None:
+        kind, phase, fields = "normal", "normal", dict(normal or {})
+    else:
+        kind, phase, until, decision, cause, article = term
+        fields = {"decision": decision, "cause": cause}
+        if phase == "term":
+            fields.update(until=until, article=article)
+        elif phase == "awaiting_restoration":
+            fields.update(awaiting_restoration=True, term_until=until, reading="after_term=awaiting_restoration")
+        elif phase == "banned":
+            fields.update(ban_until=until, article=article)
+        else:
+            fields.update(ban_until=until)
+    current = periods[-1]
+    if current["state"] == kind and current["phase"] == phase and current.get("cause") == fields.get(
+            "cause", current.get("cause")):
+        if phase == "term":
+            current["until"] = fields["until"]
+        elif phase == "awaiting_restoration":
+            current["term_until"] = fields["term_until"]
+        elif phase in ("banned", "ban_over"):
+            current["ban_until"] = fields["ban_until"]
+        return
+    enter(periods, kind, day, fields.pop("until", None), phase, fields)
 
 
 def iso_periods(periods: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -8,17 +8,16 @@ from typing import Dict, List, Optional, Tuple
 
 from engine.evaluate.compiled.emit import Emitter
 from engine.evaluate.compiled.terms import apply, term_fields
-from engine.spec.names import CONSEQUENCE
 from engine.spec.scoring import Consequence
 
 #: Where the generated code holds each name a consequence condition reads (engine/spec/names.py).
 NAMES: Dict[str, str] = {
     "year_total": "total", "year_total_before": "total_before", "year_points": "yr[0]", "single": "single",
-    "points": "points", "counted_points": "counted", "tier": "tier", "responsibility": "(responsibility or '')",
+    "points": "points", "counted_points": "counted", "tier": "tier", "situation": "ev[4]",
+    "responsibility": "(responsibility or '')",
     "role": "role", "date": "day", "year": "yn", "state_before": "state_before",
     "prior_year_totals": "prior_year_totals", "previous_year_totals": "previous_year_totals",
 }
-assert NAMES.keys() == CONSEQUENCE.names, "every consequence name has a place in generated code"
 
 
 def handle_score(e: Emitter) -> None:
@@ -26,7 +25,9 @@ def handle_score(e: Emitter) -> None:
     src, spec = e.src, e.spec
     src("tier, responsibility, points, inspection, behaviour = ev[5], ev[7], ev[8], ev[9], ev[10]")
     e.year()
-    src("key = (yn, inspection, behaviour)", "before = bmax.get(key, 0)")
+    # One behaviour is matched within its inspection, or across the year's (scoring.aggregation.behaviour_scope).
+    scoped = spec.behaviour_scope == "inspection"
+    src(f"key = (yn, {'inspection' if scoped else repr('*')}, behaviour)", "before = bmax.get(key, 0)")
     if spec.same_behaviour == "max":
         src("counted = points - before if points > before else 0")
     else:
@@ -34,8 +35,9 @@ def handle_score(e: Emitter) -> None:
     src("if points > before:", "    bmax[key] = points")
     if e.trace:
         with src.block("if counted < points"):
+            where = ("inspection ", ("inspection",)) if scoped else ("this year (any inspecting body)",)
             e.step("aggregate", "index", "same-behaviour-max", spec.aggregation.article if spec.aggregation else None,
-                   "behaviour ", ("behaviour",), " of inspection ", ("inspection",), " already counted ", ("before",),
+                   "behaviour ", ("behaviour",), " of ", *where, " already counted ", ("before",),
                    "; counts once at its highest: adds ", ("counted",))
     src("uncapped = counted")
     _cap(e)
@@ -103,7 +105,7 @@ def choose(e: Emitter) -> None:
     src = e.src
     conditions = [e.cond(rule.when, NAMES) for rule in rules]
     if not e.trace:
-        _chain(e, [(conditions[i], rules[i]) for i in severity_order(rules)])
+        _chain(e, [(conditions[i], i) for i in severity_order(rules)], conditions)
         return
     src("holds = (" + "".join(f"{c}, " for c in conditions) + ")")
     src("chosen = -1")
@@ -116,46 +118,60 @@ def choose(e: Emitter) -> None:
             e.step("consequence", "index", rule.id, rule.legal.article,
                    (f"{text + ' (chosen: most severe)'!r} if chosen == {number} "
                     f"else {text + ' (a more severe rule applies)'!r}",))
-    _chain(e, [(f"chosen == {i}", rules[i]) for i in severity_order(rules)])
+    _chain(e, [(f"chosen == {i}", i) for i in severity_order(rules)], [f"holds[{i}]" for i in range(len(rules))])
 
 
-def _chain(e: Emitter, branches: List[Tuple[str, Consequence]]) -> None:
-    src = e.src
+def _chain(e: Emitter, branches: List[Tuple[str, int]], holds: List[str]) -> None:
+    """``if``/``elif`` over the rules, most severe first; ``holds``: each rule's condition (for the
+    rules carried out with the chosen one)."""
+    src, rules = e.src, e.spec.consequences
     first = True
-    for condition, rule in branches:
+    for condition, number in branches:
         if condition == "False":
             continue
-        if condition == "True":
-            with src.block("else" if not first else "if True"):
-                decide(e, rule)
-            return
-        with src.block(f"{'if' if first else 'elif'} {condition}"):
-            decide(e, rule)
+        header = "else" if condition == "True" and not first else f"{'if' if first else 'elif'} {condition}"
+        with src.block(header):
+            decide(e, rules[number], [(holds[i], rules[i]) for i in _also(rules, number)])
         first = False
-    if first:
-        decide(e, None)
-        return
-    with src.block("else"):
+        if condition == "True":
+            return
+    with src.block("else" if not first else "if True"):
         decide(e, None)
 
 
-def decide(e: Emitter, rule: Optional[Consequence]) -> None:
-    """engine/evaluate/score.py ``_decide``: the decision record, then its term."""
+def _also(rules: Tuple[Consequence, ...], chosen: int) -> List[int]:
+    """engine/evaluate/score.py ``_also``: the rules that may be carried out with the chosen one — its
+    action, another cause — in the rulebook's order (whether they hold is known at run time)."""
+    return [i for i, rule in enumerate(rules) if i != chosen and rule.action == rules[chosen].action
+            and rule.cause != rules[chosen].cause]
+
+
+def decide(e: Emitter, rule: Optional[Consequence], also: List[Tuple[str, Consequence]] = ()) -> None:
+    """engine/evaluate/score.py ``_decide``: the decision record, then its term. ``also``: (condition,
+    rule) of the rules carried out with it where they hold, each adding its cause once."""
     spec, src = e.spec, e.src
     action = rule.action if rule else "none"
     articles = "[ev[6]" + (f", {e.const(rule.legal.article)}]" if rule else "]")
-    fixed = term_fields(rule)
+    causes = repr((rule.cause,)) if rule else "()"
+    if also:
+        src(f"articles, rules, causes = {articles}, {[rule.id]!r}, {causes}")
+        for condition, other in also:
+            with src.block(f"if {other.cause!r} not in causes and {condition}"):
+                src(f"articles.append({e.const(other.legal.article)})", f"rules.append({other.id!r})",
+                    f"causes += ({other.cause!r},)")
+        articles, rule_ids, causes = "articles", "rules", "causes"
+    else:
+        rule_ids = repr([rule.id] if rule else [])
     if rule is not None and rule.action in ("suspend", "terminate"):
         src("dn = len(decisions)")
     e.record("decision", [("event", ("index",)), ("date", ("text",)), ("situation", ("ev[4]",)), ("tier", ("tier",)),
                           ("responsibility", ("responsibility",)), ("points", ("points",)),
                           ("counted_points", ("counted",)), ("single", ("single",)),
                           ("year_total", ("total if type(total) is int else number(total)",)), ("action", action),
-                          ("measure", rule.measure if rule else None)] + list(fixed.items())
-             + [("from", None), ("until", None), ("articles", (articles,)), ("rules", (repr([rule.id] if rule else []),))])
+                          ("measure", rule.measure if rule else None)] + list(term_fields(rule).items())
+             + [("from", None), ("until", None), ("articles", (articles,)), ("rules", (rule_ids,))])
     if spec.scoring_model == "deduct" and spec.allowance is not None:
         src(f"decision['points_left'] = number(max(0, {spec.allowance!r} - total))")
     src("decisions.append(decision)")
     if rule is not None and rule.action in ("suspend", "terminate"):
-        apply(e, rule, "decision", "dn", "single")
-
+        apply(e, rule, "decision", "dn", "single", causes)
