@@ -7,8 +7,11 @@ from typing import Callable, Optional
 import click
 
 from engine import api
-from engine.report import render_attribution, render_evaluation, render_institution_text
+from engine.base.lazy import lazy_module
 from engine.commands.common import dump, guard
+
+# The text reports are written only without --json: a JSON result does not import them.
+report = lazy_module("engine.report")
 
 
 def case_file_command(json_help: str) -> Callable[[Callable], click.Command]:
@@ -29,7 +32,7 @@ def case_file_command(json_help: str) -> Callable[[Callable], click.Command]:
 def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
     """Evaluate one person's ledger (CASE_FILE, YAML or JSON) and report status and decisions."""
     result = guard(lambda: api.evaluate_file(case_file, rulebook=rulebook, trace=not no_trace))
-    output = dump(result) if as_json else render_evaluation(result)
+    output = dump(result) if as_json else report.render_evaluation(result)
     click.echo(output)
 
 
@@ -37,7 +40,7 @@ def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: b
 def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: bool) -> None:
     """Evaluate one institution's staff in one year (CASE_FILE) against the rulebook's institution rules."""
     result = guard(lambda: api.evaluate_institution_file(case_file, rulebook=rulebook, trace=not no_trace))
-    click.echo(dump(result) if as_json else render_institution_text(result))
+    click.echo(dump(result) if as_json else report.render_institution_text(result))
 
 
 @click.command()
@@ -47,4 +50,4 @@ def institution(case_file: str, as_json: bool, rulebook: Optional[str], no_trace
 def attribute(case_file: str, as_json: bool, rulebook: Optional[str]) -> None:
     """Who bears which responsibility for one finding (CASE_FILE: violation, involved, org)."""
     result = guard(lambda: api.attribute_file(case_file, rulebook=rulebook))
-    click.echo(dump(result) if as_json else render_attribution(result))
+    click.echo(dump(result) if as_json else report.render_attribution(result))

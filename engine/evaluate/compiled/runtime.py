@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from engine.base.calendar import add_days, add_months, add_years
 from engine.base.dates import parse_date
 from engine.dsl.functions import FUNCTIONS, InclusiveRange
-from engine.evaluate.records import number
+from engine.base.numbers import number
 
 __all__ = ["FALLBACK", "Fallback", "day_of", "enter", "add_days", "add_months", "add_years", "number",
            "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "EVENT_KEYS", "FIRST", "iso_periods", "show"]
