@@ -268,3 +268,64 @@ def test_facade_uses_generated_code_and_interpreter_alike():
     for case in gen_im.generate(200, rng.randrange(10**6)):
         assert json.dumps(rulebook.evaluate(case, trace=True), ensure_ascii=False) == interpreter(rulebook, case, True)
     assert rulebook.backend.evaluator(rulebook) is not None
+
+
+# -- the case contract, checked by generated code (engine/evaluate/compiled/contract.py) -----------
+
+JUNK = [None, [], {}, "", "Ω", "\ud800", True, 2.5, float("inf"), float("nan"), 2 ** 70, -1, 0, "2025-13-01",
+        "2025-06-01\n", "١٢٣٤-٠٥-٠٦", {"x": 1}, [1], 10 ** 10]
+PLACES = ["rulebook", "as_of", "person", "parameters", "events", "extra", "person.id", "person.role", "person.name",
+          "person.institutions", "person.extra", "event", "event.kind", "event.date", "event.note", "event.situation",
+          "event.tier", "event.responsibility", "event.points", "event.inspection", "event.behaviour",
+          "event.institution", "event.way", "event.score", "event.emergency", "event.amount", "event.passed",
+          "event.extra", "parameters.after_term"]
+
+
+@st.composite
+def damaged_cases(draw):
+    """A seeded Inner Mongolia person-year with one place given junk, or removed."""
+    case = json.loads(json.dumps(gen_im.person_year(random.Random(draw(st.integers(0, 10 ** 6))), 0)))
+    if not case["events"]:
+        case["events"].append({"kind": "claim", "date": "2025-05-01"})
+    place = draw(st.sampled_from(PLACES))
+    value = draw(st.sampled_from(JUNK + ["remove"]))
+    parts = place.split(".")
+    target = case
+    if parts[0] == "event":
+        target = draw(st.sampled_from(case["events"]))
+        parts = parts[1:]
+    elif parts[0] in ("person", "parameters") and len(parts) > 1:
+        target = case.setdefault(parts[0], {}) if isinstance(case.get(parts[0]), dict) else case
+        parts = parts[1:]
+    if not parts:  # the event itself
+        case["events"][case["events"].index(target)] = value if value != "remove" else []
+    elif value == "remove":
+        target.pop(parts[0], None)
+    else:
+        target[parts[0]] = value
+    return case
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(damaged_cases())
+def test_damaged_cases_are_answered_only_where_the_contract_holds(case):
+    """Generated code answers a case only when the interpreter accepts it (and then alike): its own
+    contract checks never let through what the schema (or jsonschema-rs) refuses."""
+    same("inner-mongolia", case)
+
+
+def test_the_inline_contract_checks_are_reviewed_for_this_case_schema():
+    from engine.evaluate.compiled.contract import REVIEWED, schema_digest
+
+    assert schema_digest() == REVIEWED, (
+        "schemas/case.schema.json changed since the contract checks of generated code were reviewed "
+        "(engine/evaluate/compiled/contract.py, reading.py). Until they are, every case is checked by "
+        "jsonschema-rs as well (correct, slower). Review the checks against the change, then set "
+        f"REVIEWED = {schema_digest()!r}")
+    assert "plain = True" in compiled("inner-mongolia").source()
+
+
+def test_more_events_than_the_contract_allows_fall_back():
+    case = {"rulebook": "inner-mongolia", "as_of": "2025-12-31", "person": {"id": "P", "role": "physician"},
+            "events": [{"kind": "claim", "date": "2025-05-01"}] * 10_001}
+    assert compiled("inner-mongolia").evaluate_strict(case, False) is FALLBACK

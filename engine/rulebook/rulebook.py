@@ -75,7 +75,7 @@ class Rulebook(RulebookSpec):
         """
         versions = self.versions()
         if not versions:
-            result = self.backend.evaluate(self, case, trace)
+            result = (self.__dict__.get("_backend") or self.backend).evaluate(self, case, trace)
             if result is not FALLBACK:
                 return result
         if uses_attribution(case):

@@ -52,6 +52,10 @@ class Emitter:
         """An expression whose value is used (e.g. the points a repair way earns)."""
         return python(expression, names, self.readings, self.src)
 
+    def refuse(self, condition: str, why: str = "") -> None:
+        """``if condition: return FALLBACK`` — the case is not one generated code answers."""
+        self.src(f"if {condition}:", "    return FALLBACK" + (f"  # {why}" if why else ""))
+
     def const(self, value: Any, hint: str = "K") -> str:
         """A constant: plain numbers, texts and None inline, anything else as a module-level name."""
         if value is None or type(value) in (bool, int, float, str):

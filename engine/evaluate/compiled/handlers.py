@@ -28,7 +28,6 @@ def _repair_names(e: Emitter, slot: int, way: RepairWay) -> Dict[str, str]:
 def handle_repair(e: Emitter) -> None:
     """The body of ``elif kind == REPAIR`` in the run loop."""
     src = e.src
-    src("slot, score, claimed, inputs = ev[4], ev[5], ev[6], ev[7]")
     e.year()
     for slot, way in enumerate(e.spec.repair.ways.values()):
         with src.block(f"{'if' if slot == 0 else 'elif'} slot == {slot}"):
@@ -90,7 +89,7 @@ def handle_claim(e: Emitter) -> None:
     """The body of ``elif kind == CLAIM``: the first settlement rule whose condition holds decides; a
     claim no rule decides is an error of the interpreter's (generated code falls back)."""
     src = e.src
-    src("emergency = ev[4]", "st = periods[-1]['state']", "causes = list(t_causes) if t_state is not None else []")
+    src("st = periods[-1]['state']", "causes = list(t_causes) if t_state is not None else []")
     names = {"state": "st", "emergency": "emergency", "date": "day", "role": "role", "causes": "causes",
              "until": "(t_until if t_state is not None else None)"}
     first = True
@@ -121,7 +120,7 @@ def handle_restoration(e: Emitter) -> None:
     """The body of ``elif kind == RESTORATION`` (a restoration without an application date)."""
     src, restoration = e.src, e.spec.restoration
     article = restoration.legal.article
-    src("passed = ev[4]", "st = periods[-1]['state']")
+    src("st = periods[-1]['state']")
     src(f"record = {{'event': index, 'date': text, 'passed': passed, 'accepted': False, 'state_before': st, "
         f"'reason': None, 'article': {e.const(article)}}}", "restorations.append(record)")
     with src.block("if t_state is None"):
@@ -155,7 +154,6 @@ def handle_restoration(e: Emitter) -> None:
 def handle_obligation(e: Emitter) -> None:
     """The body of ``elif kind == OBLIGATION``: the most severe consequence that holds applies."""
     src = e.src
-    src("slot, passed = ev[4], ev[5]")
     e.year()
     names = {"passed": "passed", "date": "day", "year": "yn", "state_before": "periods[-1]['state']",
              "year_total": "(yr[0] - yr[1])", "role": "role"}

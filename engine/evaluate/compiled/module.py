@@ -29,7 +29,7 @@ from engine.evaluate.compiled.terms import advance
 from engine.spec.rulebook import RulebookSpec
 
 _IMPORTS = ("from engine.evaluate.compiled.runtime import (DATE, DAYS, EVENT_KEYS, FALLBACK, FIRST, FUNCTIONS, "
-            "InclusiveRange, ONE_DAY,\n    add_days, add_months, add_years, day_of, iso_periods, number, show)")
+            "InclusiveRange, ONE_DAY,\n    add_days, add_months, add_years, day_of, isfinite, number, show, valid_case)")
 
 def generate(spec: RulebookSpec, readings: Mapping[str, Any]) -> str:
     """The module's source for ``spec`` with ``readings`` (every reading of the rulebook, as a case
@@ -58,20 +58,30 @@ def _function(e: Emitter) -> None:
         src("t_state = t_phase = t_start = t_until = t_cause = t_first = t_article = None",
             "t_decision = t_single = t_ban = t_year = 0", "t_short, t_causes = False, ()")
         with src.block("for ev in evs"):
-            src("day, index, kind, text = ev[0], ev[1], ev[2], ev[3]")
-            advance(e, "day")
+            # Each kind unpacks its own tuple, then time passes to the event's day, then it is handled.
+            src("kind = ev[2]")
             with src.block(f"if kind == {SCORE}"):
+                src("day, index, _, text, code, tier, article, responsibility, points, inspection, behaviour = ev")
+                advance(e, "day")
                 handle_score(e)
             if spec.repair is not None:
                 with src.block(f"elif kind == {REPAIR}"):
+                    src("day, index, _, text, slot, score, claimed, inputs = ev")
+                    advance(e, "day")
                     handle_repair(e)
             with src.block(f"elif kind == {CLAIM}"):
+                src("day, index, _, text, emergency = ev")
+                advance(e, "day")
                 handle_claim(e)
             if spec.restoration is not None:
                 with src.block(f"elif kind == {RESTORATION}"):
+                    src("day, index, _, text, passed = ev")
+                    advance(e, "day")
                     handle_restoration(e)
             if spec.obligations:
                 with src.block(f"elif kind == {OBLIGATION}"):
+                    src("day, index, _, text, slot, passed = ev")
+                    advance(e, "day")
                     handle_obligation(e)
         advance(e, "as_of")
         write_result(e)

@@ -30,16 +30,15 @@ def write_result(e: Emitter) -> None:
     """``return {…}``: the result of one person, after time has passed to ``as_of``."""
     src, spec = e.src, e.spec
     deduct = spec.scoring_model == "deduct" and spec.allowance is not None
+    src("as_of_text = case['as_of']  # checked by day_of: ISO text, as the result writes it")
     src("current = periods[0]")
-    with src.block("for period in periods"):
-        src("if period['from'] is None or period['from'] <= as_of:", "    current = period")
+    with src.block("for period in periods"):  # ISO texts order as the dates do
+        src("if period['from'] is None or period['from'] <= as_of_text:", "    current = period")
     src("st = current['state']")
     with src.block("if st == 'suspended'"):
         src("until = current['term_until'] if 'term_until' in current else current['until']")
     src("elif st == 'terminated':", "    until = current.get('ban_until')", "else:", "    until = None")
-    src("as_of_text = case['as_of']  # checked by day_of: ISO text, as the result writes it")
-    src("status = {'as_of': as_of_text, 'state': st, 'until': None if until is None else until.isoformat(), "
-        "'phase': current['phase']}")
+    src("status = {'as_of': as_of_text, 'state': st, 'until': until, 'phase': current['phase']}")
     src("if current.get('awaiting_restoration') is True:", "    status['awaiting_restoration'] = True")
     src("if 'cause' in current:", "    status['cause'] = current['cause']")
     src("tallies = {}")
@@ -60,5 +59,5 @@ def write_result(e: Emitter) -> None:
         "'person': {'id': str(person['id']), 'role': role}, 'as_of': as_of_text, 'years': tallies, "
         "'decisions': decisions, 'repairs': repairs, 'claims': claims, 'restorations': restorations, "
         f"'obligations': obligations, {extra}'institution_measures': [], 'status': status, "
-        f"'timeline': iso_periods(periods), 'interpretations': list({shared}), 'warnings': {literal(warnings(e))}, "
+        f"'timeline': periods, 'interpretations': list({shared}), 'warnings': {literal(warnings(e))}, "
         f"'trace': {'steps' if e.trace else '[]'}, 'appeals': [], 'clocks': []" + "}")

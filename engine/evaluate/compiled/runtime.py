@@ -9,16 +9,20 @@ behaviour: dates are read by :func:`engine.base.dates.parse_date`, months and ye
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from math import isfinite
 from operator import itemgetter
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from engine.base.calendar import add_days, add_months, add_years
 from engine.base.dates import parse_date
+from engine.base.schemas import fast_check
 from engine.dsl.functions import FUNCTIONS, InclusiveRange
 from engine.base.numbers import number
 
 __all__ = ["FALLBACK", "Fallback", "day_of", "enter", "add_days", "add_months", "add_years", "number",
-           "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "EVENT_KEYS", "FIRST", "iso_periods", "show"]
+           "FUNCTIONS", "InclusiveRange", "ONE_DAY", "DATE", "DAYS", "EVENT_KEYS", "FIRST", "show", "isfinite",
+           "valid_case"]
 
 ONE_DAY = _dt.timedelta(days=1)
 DATE = _dt.date
@@ -49,6 +53,17 @@ DAYS: Dict[str, _dt.date] = {}
 _MAX_DAYS = 200_000
 
 
+@functools.lru_cache(maxsize=None)
+def _case_check() -> Callable[[Any], bool]:
+    return fast_check("case")
+
+
+def valid_case(case: Any) -> bool:
+    """jsonschema-rs's verdict on a case the generated code's own checks could not prove valid (its
+    validator is built on first use: a case they prove valid never needs it)."""
+    return _case_check()(case)
+
+
 def day_of(text: Any) -> Optional[_dt.date]:
     """The date of a case's ``YYYY-MM-DD`` text, exactly as :func:`parse_date` reads it; None when it is
     not one (the generated code then falls back, and the interpreter reports the error)."""
@@ -73,16 +88,18 @@ PERIOD_FIELDS = ("awaiting_restoration", "term_until", "ban_until", "reading", "
                  "cause")
 
 
-def enter(periods: List[Dict[str, Any]], state: str, start: _dt.date, until: Optional[_dt.date], phase: str,
+def enter(periods: List[Dict[str, Any]], state: str, start: _dt.date, until: Optional[str], phase: str,
           fields: Dict[str, Any]) -> None:
     """Begin a status period (engine/evaluate/timeline.py ``Timeline.enter``): the running one ends
-    the day before, or is replaced when it began the same day."""
+    the day before, or is replaced when it began the same day. Periods hold their dates as the result
+    writes them (ISO text, which orders as the dates do)."""
     last = periods[-1]
-    if last["from"] is not None and last["from"] >= start:
+    text = start.isoformat()
+    if last["from"] is not None and last["from"] >= text:
         periods.pop()
     else:
-        last["until"] = start - ONE_DAY
-    period = {"state": state, "from": start, "until": until, "phase": phase}
+        last["until"] = (start - ONE_DAY).isoformat()
+    period = {"state": state, "from": text, "until": until, "phase": phase}
     for name in PERIOD_FIELDS:
         if name in fields:
             period[name] = fields[name]
@@ -99,6 +116,7 @@ def show(periods: List[Dict[str, Any]], day: _dt.date, term: Optional[Tuple[Any,
         kind, phase, fields = "normal", "normal", dict(normal or {})
     else:
         kind, phase, until, decision, cause, article = term
+        until = until.isoformat()
         fields = {"decision": decision, "cause": cause}
         if phase == "term":
             fields.update(until=until, article=article)
@@ -119,14 +137,3 @@ def show(periods: List[Dict[str, Any]], day: _dt.date, term: Optional[Tuple[Any,
             current["ban_until"] = fields["ban_until"]
         return
     enter(periods, kind, day, fields.pop("until", None), phase, fields)
-
-
-def iso_periods(periods: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The periods with their dates as ``YYYY-MM-DD`` text (they are kept as dates while running)."""
-    if len(periods) == 1:  # the first period alone, untouched: no dates
-        return periods
-    for period in periods:
-        for name, value in period.items():
-            if type(value) is _dt.date:
-                period[name] = value.isoformat()
-    return periods

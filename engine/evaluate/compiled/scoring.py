@@ -13,7 +13,7 @@ from engine.spec.scoring import Consequence
 #: Where the generated code holds each name a consequence condition reads (engine/spec/names.py).
 NAMES: Dict[str, str] = {
     "year_total": "total", "year_total_before": "total_before", "year_points": "yr[0]", "single": "single",
-    "points": "points", "counted_points": "counted", "tier": "tier", "situation": "ev[4]",
+    "points": "points", "counted_points": "counted", "tier": "tier", "situation": "code",
     "responsibility": "(responsibility or '')",
     "role": "role", "date": "day", "year": "yn", "state_before": "state_before",
     "prior_year_totals": "prior_year_totals", "previous_year_totals": "previous_year_totals",
@@ -23,7 +23,6 @@ NAMES: Dict[str, str] = {
 def handle_score(e: Emitter) -> None:
     """The body of ``if kind == SCORE`` in the run loop."""
     src, spec = e.src, e.spec
-    src("tier, responsibility, points, inspection, behaviour = ev[5], ev[7], ev[8], ev[9], ev[10]")
     e.year()
     # One behaviour is matched within its inspection, or across the year's (scoring.aggregation.behaviour_scope).
     scoped = spec.behaviour_scope == "inspection"
@@ -50,7 +49,7 @@ def handle_score(e: Emitter) -> None:
     src("if single > yr[2]:", "    yr[2] = single")
     if e.trace:
         src("detail_responsibility = ', ' + responsibility if responsibility else ''")
-        e.step("score", "index", ("ev[4]",), ("ev[6]",), ("ev[4]",), " tier ", ("tier",), ("detail_responsibility",),
+        e.step("score", "index", ("code",), ("article",), ("code",), " tier ", ("tier",), ("detail_responsibility",),
                ": ", ("points",), " points; year ", ("yn",), " total ", ("number(total_before)",), " → ",
                ("number(total)",), "; single ", ("single",))
     _year_lists(e)
@@ -151,7 +150,7 @@ def decide(e: Emitter, rule: Optional[Consequence], also: List[Tuple[str, Conseq
     rule) of the rules carried out with it where they hold, each adding its cause once."""
     spec, src = e.spec, e.src
     action = rule.action if rule else "none"
-    articles = "[ev[6]" + (f", {e.const(rule.legal.article)}]" if rule else "]")
+    articles = "[article" + (f", {e.const(rule.legal.article)}]" if rule else "]")
     causes = repr((rule.cause,)) if rule else "()"
     if also:
         src(f"articles, rules, causes = {articles}, {[rule.id]!r}, {causes}")
@@ -164,7 +163,7 @@ def decide(e: Emitter, rule: Optional[Consequence], also: List[Tuple[str, Conseq
         rule_ids = repr([rule.id] if rule else [])
     if rule is not None and rule.action in ("suspend", "terminate"):
         src("dn = len(decisions)")
-    e.record("decision", [("event", ("index",)), ("date", ("text",)), ("situation", ("ev[4]",)), ("tier", ("tier",)),
+    e.record("decision", [("event", ("index",)), ("date", ("text",)), ("situation", ("code",)), ("tier", ("tier",)),
                           ("responsibility", ("responsibility",)), ("points", ("points",)),
                           ("counted_points", ("counted",)), ("single", ("single",)),
                           ("year_total", ("total if type(total) is int else number(total)",)), ("action", action),
