@@ -10,7 +10,7 @@ from typing import Dict, Optional
 from engine.evaluate.compiled.emit import WAY_SLOTS, Emitter
 from engine.evaluate.compiled.scoring import severity_order
 from engine.evaluate.compiled.source import literal
-from engine.evaluate.compiled.terms import apply, show, shorten, term_fields
+from engine.evaluate.compiled.terms import apply, begin, shorten, term_fields
 from engine.spec.repair import RepairWay
 from engine.spec.scoring import Consequence
 from engine.spec.status import Obligation
@@ -145,7 +145,8 @@ def handle_restoration(e: Emitter) -> None:
                "the restoration evaluation was not passed; status unchanged")
         src("continue")
     src("record['accepted'] = True", "t_state = None")
-    show(e, "day", f"{{'restored_by': index, 'article': {e.const(article)}}}")
+    begin(e, "day", "text", f"{{'state': 'normal', 'from': text, 'until': None, 'phase': 'normal', "
+                            f"'article': {e.const(article)}, 'restored_by': index}}")
     src("record['state_after'] = periods[-1]['state']")
     e.step("restoration", "index", "restoration", article, "restored: ", ("st",), " → ", ("record['state_after']",),
            " from ", ("day",))

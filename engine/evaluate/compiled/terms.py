@@ -44,6 +44,19 @@ def show(e: Emitter, day: str, normal: str = "") -> None:
     e.src(f"show(periods, {day}, {TERM} if t_state is not None else None{', ' + normal if normal else ''})")
 
 
+def begin(e: Emitter, start: str, start_text: str, period: str) -> None:
+    """A new status period from ``start`` (its ISO text ``start_text``): what ``show`` does where the
+    status surely changes — the running period ends the day before, or is replaced when it began that
+    day. The timeline always shows the one term (``show`` keeps it so), so at every place but an
+    overlapping suspension the change is known when the code is written."""
+    src = e.src
+    src("last = periods[-1]")
+    with src.block(f"if last['from'] is not None and last['from'] >= {start_text}"):
+        src("periods.pop()")
+    src("else:", f"    last['until'] = ({start} - ONE_DAY).isoformat()")
+    src(f"periods.append({period})")
+
+
 def apply(e: Emitter, rule: Consequence, record: str, number: str, single: str, causes: str) -> None:
     """Carry out ``rule`` for the record (a decision or obligation mapping) just made: ``number`` is
     the index the state machine records (a decision's place in ``decisions``, an obligation's event),
@@ -92,7 +105,8 @@ def suspend(e: Emitter, rule: Consequence, number: str, single: str, months: int
         src(f"causes = {causes}",
             f"{FIELDS} = 'suspended', 'term', day, until, {number}, {single}, False, 0, "
             f"causes[0], causes, t_first if t_state is not None else day, day.year, {article}")
-        show(e, "day")
+        begin(e, "day", "text", "{'state': 'suspended', 'from': text, 'until': until.isoformat(), 'phase': 'term', "
+                                "'decision': t_decision, 'article': t_article, 'cause': t_cause}")
         e.step("status", "None", rule.id, rule.legal.article, "suspended from ", ("day",), " until ", ("until",))
 
 
@@ -109,15 +123,17 @@ def terminate(e: Emitter, rule: Consequence, number: str, single: str, causes: s
             heavier = "" if reading == "later_end" else f" and {ban} > t_ban"
             with src.block(f"if until > t_until{heavier}"):
                 src(f"t_ban, t_until = {ban}, until")
-            src(f"t_single = max(t_single, {single})", f"t_causes = tuple(dict.fromkeys(t_causes + {causes}))")
-            show(e, "day")
+            src(f"t_single = max(t_single, {single})", f"t_causes = tuple(dict.fromkeys(t_causes + {causes}))",
+                "periods[-1]['ban_until'] = t_until.isoformat()  # the same status goes on: its end moves")
             e.step("status", number, rule.id, rule.legal.article, "already terminated; re-registration ban until ",
                    ("t_until",), f" (reading {reading})")
     with src.block("else"):
         src(f"causes = {causes}",
             f"{FIELDS} = 'terminated', 'banned', day, until, {number}, {single}, False, {ban}, "
             f"causes[0], causes, day, day.year, {e.const(rule.legal.article)}")
-        show(e, "day")
+        begin(e, "day", "text", "{'state': 'terminated', 'from': text, 'until': None, 'phase': 'banned', "
+                                "'ban_until': until.isoformat(), 'decision': t_decision, 'article': t_article, "
+                                "'cause': t_cause}")
         years = rule.ban_years if rule.ban_years is not None else f"{rule.ban_years_min}-{rule.ban_years_max}"
         e.step("status", "None", rule.id, rule.legal.article, "terminated from ", ("day",),
                "; no re-registration until ", ("until",), f" ({years} year ban)")
@@ -130,20 +146,27 @@ def advance(e: Emitter, day: str) -> None:
     with src.block(f"if t_state is not None and (t_phase == 'term' or t_phase == 'banned') and t_until < {day}"):
         src("after = t_until + ONE_DAY")
         with src.block("if t_state == 'terminated'"):
-            src("t_phase = 'ban_over'")
-            show(e, "after")
+            src("t_phase = 'ban_over'", "after_text = after.isoformat()")
+            begin(e, "after", "after_text", "{'state': 'terminated', 'from': after_text, 'until': None, "
+                                            "'phase': 'ban_over', 'ban_until': t_until.isoformat(), "
+                                            "'decision': t_decision, 'cause': t_cause}")
             e.step("status", "None", "ban_over", None, "re-registration ban ended ", ("t_until",),
                    "; still terminated from ", ("after",), " until a restoration (re-registration) is passed")
         with src.block("else"):
             after = e.need("after_term")
             if after == "normal":
-                src("t_state = None")
-                show(e, "after", "{'reading': 'after_term=normal'}")
+                src("t_state = None", "after_text = after.isoformat()")
+                begin(e, "after", "after_text", "{'state': 'normal', 'from': after_text, 'until': None, "
+                                                "'phase': 'normal', 'reading': 'after_term=normal'}")
                 e.step("status", "None", "after_term", None, "suspension term ended ", ("t_until",),
                        "; status normal from ", ("after",), " (reading after_term=normal)")
             elif after is not None:
-                src("t_phase = 'awaiting_restoration'")
-                show(e, "after")
+                src("t_phase = 'awaiting_restoration'", "after_text = after.isoformat()")
+                begin(e, "after", "after_text", "{'state': 'suspended', 'from': after_text, 'until': None, "
+                                                "'phase': 'awaiting_restoration', 'awaiting_restoration': True, "
+                                                "'term_until': t_until.isoformat(), "
+                                                "'reading': 'after_term=awaiting_restoration', "
+                                                "'decision': t_decision, 'cause': t_cause}")
                 e.step("status", "None", "after_term", None, "suspension term ended ", ("t_until",),
                        "; status stays suspended until a restoration evaluation is passed "
                        "(reading after_term=awaiting_restoration)")
@@ -169,8 +192,8 @@ def shorten(e: Emitter, record: str) -> None:
         floor = "t_start" if rule.minimum_months == 0 else f"add_months(t_start, {rule.minimum_months})"
         src(f"new_until = max(add_months(t_until, {-rule.months}), {floor}, day)")
         with src.block("if new_until < t_until"):
-            src("before, t_until, t_short = t_until, new_until, True")
-            show(e, "day")
+            src("before, t_until, t_short = t_until, new_until, True",
+                "periods[-1]['ban_until' if t_state == 'terminated' else 'until'] = new_until.isoformat()")
             src(f"{record}['shortened'] = {{'from': before.isoformat(), 'to': new_until.isoformat()}}")
             with src.block(f"if {e.const(article)} not in {record}['articles']"):
                 src(f"{record}['articles'].append({e.const(article)})")
