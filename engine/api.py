@@ -5,11 +5,12 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.errors import CaseError, Location, NotSupported, YibaoError
 from engine.rulebook import registry
 from engine.rulebook.model import Rulebook
+from engine.rulebook.provenance import provenance, stamp
 from engine.base.documents import load_yaml_file
 
 
@@ -21,6 +22,25 @@ def load_rulebook(id_or_path: str) -> Rulebook:
 def list_rulebooks() -> List[str]:
     """Ids of the rulebooks that can be loaded by id."""
     return registry.available_ids()
+
+
+def load_rulebooks(ids: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Rulebook], Dict[str, YibaoError]]:
+    """Compile every rulebook that can be loaded by id (or those in ``ids``), each on its own.
+
+    Returns ``(compiled, broken)``: the compiled rulebooks by id, and for each id that failed to
+    load, its located error. One broken rulebook (say, in an operator's ``YIBAO_RULEBOOKS`` folder)
+    never stops the others; the caller reports it (``yibao list``, ``yibao serve``).
+    """
+    compiled: Dict[str, Rulebook] = {}
+    broken: Dict[str, YibaoError] = {}
+    for rid in list_rulebooks() if ids is None else ids:
+        try:
+            rulebook = load_rulebook(rid)
+        except YibaoError as error:
+            broken[rid] = error
+        else:
+            compiled[rulebook.id] = rulebook
+    return compiled, broken
 
 
 def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
@@ -88,6 +108,12 @@ def describe_rulebook(id_or_path: str) -> str:
             + (f"; extends {' → '.join(rb.lineage[1:])}" if len(rb.lineage) > 1 else ""))
 
 
+def rulebook_provenance(id_or_path: Any) -> Dict[str, str]:
+    """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}``: what every result of this
+    rulebook carries as ``provenance`` (see :mod:`engine.rulebook.provenance`)."""
+    return provenance(_rulebook_of(None, id_or_path))
+
+
 def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
     """For every effective rule of a rulebook: section, id and the file:line it came from."""
     return [dict(row) for row in load_rulebook(id_or_path).origins]
@@ -116,14 +142,15 @@ def version_warnings(rulebook_id: str) -> List[str]:
 
 
 def rulebook_index() -> List[Dict[str, Any]]:
-    """Id, document, title and effective date of every rulebook."""
-    rows = []
-    for rid in list_rulebooks():
-        rb = load_rulebook(rid)
-        rows.append({"id": rb.id, "document": rb.document, "title": rb.title,
-                     "effective_from": rb.effective_from.isoformat(),
-                     "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
-    return rows
+    """Id, document, title and effective date of every rulebook that loads (see :func:`load_rulebooks`)."""
+    return [index_row(rb) for rb in load_rulebooks()[0].values()]
+
+
+def index_row(rb: Rulebook) -> Dict[str, Any]:
+    """One rulebook as a row of ``yibao list --json`` and ``GET /v1/rulebooks``."""
+    return {"id": rb.id, "document": rb.document, "title": rb.title,
+            "effective_from": rb.effective_from.isoformat(),
+            "effective_until": rb.effective_until.isoformat() if rb.effective_until else None}
 
 
 def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
@@ -140,7 +167,7 @@ def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
     if not isinstance(kind, str):
         raise DeadlineError(f"a deadline kind is a name such as 'appeal', got {kind!r}; {rulebook.id} defines "
                             f"{', '.join(rulebook.deadlines) or 'none'}", Location(field="kind"))
-    return rulebook.deadline(kind, start).to_dict()
+    return stamp(rulebook, rulebook.deadline(kind, start).to_dict())
 
 
 def deadline_kinds(id_or_path: str) -> List[str]:
@@ -159,7 +186,8 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))
-    return _evaluate(load_rulebook(str(rulebook_id)), case, source=source, positions=positions, trace=trace)
+    compiled = load_rulebook(str(rulebook_id))
+    return stamp(compiled, _evaluate(compiled, case, source=source, positions=positions, trace=trace))
 
 
 def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
@@ -168,7 +196,7 @@ def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trac
 
     document, compiled = _read_case_file(
         path, rulebook, "an institution case must be a mapping with rulebook, as_of, institution and staff")
-    return _evaluate(compiled, document.data, source=path, positions=document.positions, trace=trace)
+    return stamp(compiled, _evaluate(compiled, document.data, source=path, positions=document.positions, trace=trace))
 
 
 def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:

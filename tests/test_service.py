@@ -29,28 +29,33 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
-    """`yibao serve` on 127.0.0.1 and a free port; stopped (SIGTERM, then kill) after the module."""
+def server(tmp_path_factory):
+    """`yibao serve` (2 workers) on 127.0.0.1 and a free port; stopped (SIGTERM, then kill) after the module.
+
+    Its log (JSON lines on stderr) goes to a file: a pipe nobody reads would fill up and stall the server.
+    """
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--max-body", str(MAX_BODY)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with open(log, "wb") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--host", "127.0.0.1", "--port",
+                                    str(port), "--max-body", str(MAX_BODY), "--workers", "2"], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=sink)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while True:
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                 break
         except httpx.TransportError:
             pass
         if process.poll() is not None or time.time() > deadline:
             process.kill()
-            raise RuntimeError(f"yibao serve did not start: {process.stderr.read().decode()}")
+            raise RuntimeError(f"yibao serve did not start: {log.read_text()}")
         time.sleep(0.1)
     yield base
     process.terminate()
     try:
-        process.wait(10)
+        process.wait(20)
     except subprocess.TimeoutExpired:
         process.kill()
 

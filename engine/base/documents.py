@@ -104,7 +104,13 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
 
 def load_yaml(text: str, source: str = "<string>") -> PositionedDocument:
     """Parse YAML ``text`` into a :class:`PositionedDocument`; a syntax error is a located SchemaError."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here already
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        before = text[: error.position]
+        raise SchemaError(f"not valid YAML: {error.reason} (U+{code:04X})",
+                          Location(source, before.count("\n") + 1, error.position - before.rfind("\n"))) from None
     try:
         node = loader.get_single_node()
         positions: Dict[Path, Mark] = {}

@@ -31,9 +31,11 @@ def diff_report(a: str, b: str) -> Tuple[str, int]:
     return render_text(rb_a, rb_b, changes), len(changes)
 
 
-def generate_docs(out: str, rulebooks: Optional[List[str]] = None) -> List[str]:
-    """Write the generated documentation pages under ``out``; the files written."""
-    return [str(p) for p in generate(Path(out), rulebooks)]
+def generate_docs(out: str, rulebooks: Optional[List[str]] = None, save=None) -> List[str]:
+    """Write the generated documentation pages under ``out``; the files written.
+
+    ``save(path, text)``, when given, writes each page (the CLI's safe writer)."""
+    return [str(p) for p in generate(Path(out), rulebooks, save=save)]
 
 
 def case_skeleton(id_or_path: str, *, case_only: bool = False) -> str:

@@ -372,14 +372,16 @@ class Rulebook:
                  trace: bool = True) -> Dict[str, Any]:
         """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``."""
         from engine.evaluate.pipeline import evaluate_case
+        # Not at the top: provenance reads the registry, which imports this module.
+        from engine.rulebook.provenance import stamp
 
         if isinstance(case, Mapping) and _uses_attribution(case):
             # Score events with `attribution:` (and the case's organisation): attribute, then score
             # every assigned person (engine/attribution/feed.py; docs/contract.md).
             from engine.attribution.feed import evaluate_with_attribution
 
-            return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace)
-        return evaluate_case(self, case, source=source, positions=positions, trace=trace)
+            return stamp(self, evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace))
+        return stamp(self, evaluate_case(self, case, source=source, positions=positions, trace=trace))
 
     def can_settle(self, case: Mapping[str, Any], date: Any, emergency: bool = False) -> Dict[str, Any]:
         """Would a claim on ``date`` (``YYYY-MM-DD`` or a date) by this case's person be settled?
@@ -388,8 +390,9 @@ class Rulebook:
         that date (from evaluating the case) judged by the rulebook's settlement rules.
         """
         from engine.evaluate.pipeline import can_settle_case
+        from engine.rulebook.provenance import stamp
 
-        return can_settle_case(self, case, date, emergency)
+        return stamp(self, can_settle_case(self, case, date, emergency))
 
     def deadline(self, kind: str, start: Any) -> "DeadlineResult":
         """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
@@ -407,8 +410,9 @@ class Rulebook:
         """Who bears which responsibility for one finding (the annex rules over the organisation);
         returns the JSON-ready result of ``yibao attribute --json``."""
         from engine.attribution.annex import attribute_case
+        from engine.rulebook.provenance import stamp
 
-        return attribute_case(self, case, source=source, positions=positions)
+        return stamp(self, attribute_case(self, case, source=source, positions=positions))
 
 
 def _uses_attribution(case: Mapping[str, Any]) -> bool:
