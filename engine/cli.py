@@ -184,9 +184,12 @@ def list_command(as_json: bool) -> None:
               help="ledger format (default: by extension, .csv is CSV)")
 @click.option("--dask", default=None, metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
+@click.option("--status-table", "status_table", default=None, type=click.Path(dir_okay=False),
+              help="also write one status row per person (CSV; Parquet for a .parquet name, needs pyarrow)")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], chunk_size: int, trace: bool,
-          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool], as_json: bool) -> None:
+          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool],
+          status_table: Optional[str], as_json: bool) -> None:
     """Evaluate a whole ledger (JSON Lines of cases, or CSV of events grouped by person_id).
 
     Exit status 0 when every record was good, 3 when some were rejected (see RESULTS.errors.jsonl),
@@ -196,7 +199,8 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 
     fields = tuple(dict.fromkeys(([] if trace else ["trace"]) + list(omit)))
     summary = _guard(lambda: run_batch(ledger, results, rulebook_id, workers=workers, chunk_size=chunk_size,
-                                       omit=fields, dask=dask, progress=progress, fmt=fmt))
+                                       omit=fields, dask=dask, progress=progress, fmt=fmt,
+                                       status_table=status_table))
     click.echo(_dump(summary.to_dict()) if as_json else summary.render())
     sys.exit(summary.exit_code)
 

@@ -76,6 +76,14 @@ class _JSON(JSONResponse):
         return _dumps(content)
 
 
+class _Streamed(StreamingResponse):
+    """A response streamed while its request's body is still being read (the body iterator reads
+    it): Starlette's usual concurrent wait for a disconnect would take the body's messages."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.stream_response(send)
+
+
 class _HttpError(Exception):
     """An answer that is not the engine's: too large, wrong media type, no token."""
 
@@ -87,6 +95,17 @@ class _HttpError(Exception):
         text = f"{REQUEST}: {self.field + ': ' if self.field else ''}{self.message}"
         return {"error": self.kind, "message": self.message, "file": REQUEST, "line": None, "column": None,
                 "field": self.field, "text": text}
+
+
+#: What the engine raises on input it cannot compute with (a date near 9999-12-31 moved by a term,
+#: a value beyond its ranges): bad input, not a server fault (logged, in case it was a bug).
+OUT_OF_RANGE = (OverflowError, RecursionError, ValueError)
+
+
+def _out_of_range(error: Exception) -> _HttpError:
+    observe.LOG.warning("input out of range", extra={"error": f"{type(error).__name__}: {error}"})
+    return _HttpError(422, "OutOfRange", f"the input leads outside what the engine can compute "
+                                         f"({type(error).__name__}: {error})")
 
 
 def _error(status: int, error: YibaoError, **extra: Any) -> _JSON:
@@ -241,6 +260,8 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
             if error.location.file is None and error.location.line is None:
                 error.location = Location(REQUEST, field=error.location.field)
             return _error(422, error)
+        except OUT_OF_RANGE as error:
+            return _http_error(_out_of_range(error))
 
     async def answer_body(request: Request, run: Callable[[Snapshot, str, Any], Any]) -> Response:
         """Read the JSON body (size-limited), then ``run(snapshot, text, data)`` in the thread pool:
@@ -320,6 +341,10 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
             observe.count_error(type(error).__name__)
             where = Location(REQUEST, line, None, error.location.field)
             return [error_row(person, f"{where.render()}: {error.message}")]
+        except OUT_OF_RANGE as error:
+            refused = _out_of_range(error)
+            observe.count_error(refused.kind)
+            return [error_row(person, f"{Location(REQUEST, line).render()}: {refused.message}")]
         observe.count_evaluation(result)
         return status_rows(result)
 
@@ -336,7 +361,7 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
         except _HttpError as error:
             return _http_error(error)
         if kind in NDJSON_TYPES:
-            return StreamingResponse(ndjson_rows(served.snapshot, request), media_type="application/x-ndjson")
+            return _Streamed(ndjson_rows(served.snapshot, request), media_type="application/x-ndjson")
 
         def run(snapshot: Snapshot, text: str, data: Any) -> Any:
             if not isinstance(data, dict) or not isinstance(data.get("cases"), list) or set(data) != {"cases"}:

@@ -63,7 +63,8 @@ def check_target(path: PathLike, *, inputs: Iterable[PathLike] = (), what: str =
         for source in inputs:
             try:
                 if os.path.samefile(source, target):
-                    raise _refuse(target, what, f"is the input {source}; write the output to another file")
+                    raise _refuse(target, what, f"is the same file as {source} (an input or another output of "
+                                                f"this command); write it to another file")
             except OSError:
                 continue
     folder = target.parent
