@@ -42,7 +42,7 @@ from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Sequenc
 
 from engine.errors import YibaoError
 from engine.faces import jsonin
-from engine.faces.interrupt import default_signals_in_worker, sigterm_raises
+from engine.faces.interrupt import StopSignals, ignore_stop_signals, stops_held
 from engine.faces.output import AtomicOutput, temp_path
 from engine.faces.status import ParquetWriter, csv_header, csv_lines, error_row, status_rows
 
@@ -425,8 +425,8 @@ def _dumps_sorted(data: Any) -> bytes:
 
 def _worker_init(rulebook_id: str) -> None:
     """Pool initializer: signals are the parent's to handle (it stops the pool: no traceback from a
-    worker), and the rulebook is compiled once."""
-    default_signals_in_worker()
+    worker, no worker gone while it holds a queue), and the rulebook is compiled once."""
+    ignore_stop_signals()
     from engine.api import load_rulebook
     from engine.rulebook import registry
 
@@ -493,7 +493,15 @@ def _chunks(records: Iterable[Tuple[int, Any]], size: int) -> Iterator[List[Tupl
 
 
 class _LocalRunner:
-    """Chunks on a process pool (or in this process when workers == 1), in order, bounded in flight."""
+    """Chunks on a pool of worker processes (or in this process when workers == 1), in order,
+    bounded in flight.
+
+    A :class:`~concurrent.futures.ProcessPoolExecutor`: a worker that dies breaks the pool (every
+    pending chunk fails at once) instead of being replaced behind the parent's back, and stopping
+    it never waits on a queue lock a dead worker held — both of which made ``multiprocessing.Pool``
+    hang on a SIGTERM sent to the whole process group. Workers ignore SIGINT and SIGTERM: the
+    parent stops them (it finishes the chunks they hold, then they exit).
+    """
 
     def __init__(self, rulebook_id: str, workers: int):
         self.rulebook_id = rulebook_id
@@ -506,11 +514,13 @@ class _LocalRunner:
 
     def _start(self) -> None:
         # The pool starts with the first chunk, not before: a ledger rejected while its header is
-        # read never forks workers (terminating a pool whose workers are still starting can hang).
+        # read never forks workers.
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-            self.workers, initializer=_worker_init, initargs=(self.rulebook_id,))
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
+                                        initargs=(self.rulebook_id,))
 
     @property
     def in_flight(self) -> int:
@@ -521,18 +531,22 @@ class _LocalRunner:
             return process_chunk(*args)
         if self.pool is None:
             self._start()
-        return self.pool.apply_async(process_chunk, args)
+        with stops_held():  # workers are forked on demand here: a signal during a fork would be swallowed
+            return self.pool.submit(process_chunk, *args)
 
     def result(self, handle) -> ChunkResult:
-        return handle if not self.parallel else handle.get()
+        if not self.parallel:
+            return handle
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return handle.result()
+        except BrokenProcessPool:
+            raise YibaoError("a worker process died (out of memory, or killed); no output was written") from None
 
     def close(self, ok: bool) -> None:
         if self.pool is not None:
-            if ok:
-                self.pool.close()
-            else:
-                self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=not ok)
 
 
 class _DaskRunner:
@@ -626,7 +640,7 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     runner: Any = None
     spool_dir: Optional[Path] = None
     ok = False
-    with sigterm_raises():
+    with StopSignals() as stop:
         try:
             out, bad = outputs[0].open(), outputs[1].open()
             if status_table:
@@ -644,6 +658,7 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
                 spool_dir.mkdir(exist_ok=True)
 
             def drain(limit: int) -> None:
+                stop.check()  # a signal that arrived while a worker was forked was swallowed there
                 while len(pending) > limit:
                     handle, size = pending.popleft()
                     chunk = runner.result(handle)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from typing import Iterator
+from typing import Iterator, Optional
 
 #: Exit statuses of a command stopped by a signal (128 + the signal's number, as shells report).
 EXIT_INTERRUPTED = 128 + signal.SIGINT     # 130
@@ -37,11 +37,62 @@ def sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def default_signals_in_worker() -> None:
-    """For a forked worker process: the parent's SIGTERM handler must not run there (it would raise
-    :class:`Terminated` inside the worker and print a traceback); SIGINT is the parent's to handle."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+class StopSignals:
+    """SIGINT and SIGTERM raise (``KeyboardInterrupt``, :class:`Terminated`) and are remembered:
+    Python swallows an exception raised inside some callbacks (those :func:`os.fork` runs, for one),
+    so a long loop calls :meth:`check` to stop all the same."""
+
+    def __init__(self) -> None:
+        self.received: Optional[int] = None
+        self._previous: dict = {}
+
+    def _handle(self, signum, frame) -> None:
+        self.received = signum
+        self.check()
+
+    def check(self) -> None:
+        if self.received == signal.SIGINT:
+            raise KeyboardInterrupt()
+        if self.received == signal.SIGTERM:
+            raise Terminated()
+
+    def __enter__(self) -> "StopSignals":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def stops_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while inside (e.g. while forking workers: an exception raised in
+    :func:`os.fork`'s own callbacks is printed and swallowed); they are delivered on the way out.
+    A worker forked inside inherits the hold: :func:`ignore_stop_signals` releases it."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+def ignore_stop_signals() -> None:
+    """For a worker process: SIGINT and SIGTERM are the parent's to handle — it stops its workers
+    when it stops (and they see the end of their input should it die) — and a signal held back by
+    :func:`stops_held` while the worker was forked is dropped."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
 
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "Terminated", "sigterm_raises", "default_signals_in_worker"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_TERMINATED", "Terminated", "sigterm_raises", "ignore_stop_signals", "StopSignals",
+           "stops_held"]
