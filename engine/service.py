@@ -39,7 +39,7 @@ from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Tuple
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
+import anyio
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from engine import api
@@ -118,6 +118,15 @@ def _http_error(error: _HttpError) -> _JSON:
     return _JSON(error.body(), status_code=error.status)
 
 
+def _threads() -> int:
+    """Threads per worker process for CPU work (``YIBAO_THREADS``, default 2): more only fight over
+    the interpreter lock with the event loop, which must stay free for probes and reading bodies."""
+    try:
+        return max(1, int(os.environ.get("YIBAO_THREADS", 2)))
+    except ValueError:
+        return 2
+
+
 def _settings(max_body: Optional[int]) -> int:
     if max_body is not None:
         return max_body
@@ -137,6 +146,11 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
     ``YIBAO_RULEBOOKS`` (more rulebook folders). A broken rulebook is logged and skipped.
     """
     limit = _settings(max_body)
+    cpu = anyio.CapacityLimiter(_threads())
+
+    async def run_in_threadpool(function: Callable, *args: Any) -> Any:
+        """CPU work (parsing, evaluating, encoding) off the event loop, a few threads at a time."""
+        return await anyio.to_thread.run_sync(function, *args, limiter=cpu)
     served = Served(rulebooks)
     for rid, error in served.snapshot.skipped.items():
         observe.LOG.error("rulebook skipped", extra={"rulebook": rid, "error": error["text"]})
@@ -242,8 +256,10 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
         so that the error names its line and column in the request, as the CLI does for a file."""
         try:
             return call(data, None)
-        except YibaoError:
-            positions = {key[len(path_prefix):]: mark for key, mark in jsonin.positions(text).items()
+        except YibaoError as error:
+            # The same evaluation fails at the same field: its position (and its ancestors') is enough.
+            marks = jsonin.locate(text, path_prefix + jsonin.field_path(error.location.field or ""))
+            positions = {key[len(path_prefix):]: mark for key, mark in marks.items()
                          if key[: len(path_prefix)] == path_prefix}
             return call(data, positions)
 
