@@ -53,6 +53,9 @@ from engine.rulebook.model import Rulebook
 
 #: Default largest request body (bytes). One person's ledger is a few kilobytes.
 DEFAULT_MAX_BODY = 1 << 20
+#: Bodies up to this size are evaluated on the event loop (``YIBAO_INLINE_BYTES``); larger ones in
+#: the thread pool, so that a large ledger never holds the loop (probes, other requests).
+INLINE_BYTES = 16 * 1024
 REQUEST = "request"  # the "file name" of a request body in located messages
 JSON_TYPES = ("application/json",)
 NDJSON_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-seq")
@@ -146,11 +149,20 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
     ``YIBAO_RULEBOOKS`` (more rulebook folders). A broken rulebook is logged and skipped.
     """
     limit = _settings(max_body)
+    inline_bytes = int(os.environ.get("YIBAO_INLINE_BYTES", INLINE_BYTES))
     cpu = anyio.CapacityLimiter(_threads())
 
     async def run_in_threadpool(function: Callable, *args: Any) -> Any:
         """CPU work (parsing, evaluating, encoding) off the event loop, a few threads at a time."""
         return await anyio.to_thread.run_sync(function, *args, limiter=cpu)
+
+    async def run_sized(size: int, function: Callable, *args: Any) -> Any:
+        """One ledger of a few kilobytes is evaluated in well under a millisecond: cheaper on the event
+        loop than the two thread switches of the pool (measured: p50 0.6 ms inline against 8 ms through
+        the pool on a busy 2-core machine, bench/load.py). Larger bodies go to the pool."""
+        if size <= inline_bytes:
+            return function(*args)
+        return await run_in_threadpool(function, *args)
     served = Served(rulebooks)
     for rid, error in served.snapshot.skipped.items():
         observe.LOG.error("rulebook skipped", extra={"rulebook": rid, "error": error["text"]})
@@ -279,9 +291,9 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
         except OUT_OF_RANGE as error:
             return _http_error(_out_of_range(error))
 
-    async def answer_body(request: Request, run: Callable[[Snapshot, str, Any], Any]) -> Response:
-        """Read the JSON body (size-limited), then ``run(snapshot, text, data)`` in the thread pool:
-        parsing and evaluating are CPU work that must not hold the event loop."""
+    async def answer_body(request: Request, run: Callable[[Snapshot, str, Any], Any], many: bool = False) -> Response:
+        """Read the JSON body (size-limited), then ``run(snapshot, text, data)``: in the thread pool
+        unless the body is small (:func:`run_sized`); ``many`` (several persons): always the pool."""
         snapshot = served.snapshot
         try:
             media_type(request, JSON_TYPES)
@@ -290,7 +302,8 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
             return _http_error(error)
         except YibaoError as error:
             return _error(422, error)
-        return await run_in_threadpool(answer, lambda: run(snapshot, text, jsonin.loads(text, REQUEST)))
+        return await run_sized(len(text) if not many else limit + 1, answer,
+                               lambda: run(snapshot, text, jsonin.loads(text, REQUEST)))
 
     # -- routes --------------------------------------------------------------------------------------
 
@@ -387,7 +400,7 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
                 return Response(b"".join(_dumps(row) + b"\n" for row in rows), media_type="application/x-ndjson")
             return {"rows": rows}
 
-        return await answer_body(request, run)
+        return await answer_body(request, run, many=True)
 
     async def ndjson_rows(snapshot: Snapshot, request: Request) -> AsyncIterator[bytes]:
         """Read JSON Lines as they arrive, answer each batch of lines as it is evaluated: memory stays
