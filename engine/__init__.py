@@ -11,6 +11,6 @@ from engine.api import load_rulebook, evaluate_file, list_rulebooks, deadline  #
 from engine.api import attribute_file  # noqa: F401
 from engine.api import attribute, can_settle, evaluate_case, rulebook_summary  # noqa: F401
 from engine.errors import NotSupported, YibaoError  # noqa: F401
-from engine.rulebook.model import Rulebook  # noqa: F401
+from engine.rulebook.rulebook import Rulebook  # noqa: F401
 
 from engine.base.version import __version__  # noqa: E402,F401

@@ -5,13 +5,15 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from engine.errors import CaseError, Location, NotSupported, YibaoError
+from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
+from engine.spec.build import build_spec
 from engine.rulebook import registry
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.rulebook.provenance import provenance, stamp
-from engine.base.documents import load_yaml_file
+from engine.base.documents import load_yaml, load_yaml_file
+from engine.base.limits import MAX_CASE_FILE_BYTES
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -51,7 +53,7 @@ def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = Tr
 
 def _read_case_file(path: str, rulebook: Optional[str], shape: str):
     """Load a case file and the rulebook it names (or ``rulebook``); errors point into the file."""
-    document = load_yaml_file(path)
+    document = load_yaml_file(path, MAX_CASE_FILE_BYTES)
     data = document.data
     if not isinstance(data, dict):
         raise CaseError(shape, Location(path, 1, 1))
@@ -62,22 +64,42 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
         if error.location.field == "rulebook":  # unknown id: point into the case
-            error.location = document.location(("rulebook",))
+            raise error.relocated(document.location(("rulebook",))) from None
         raise
     return document, compiled
 
 
 def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
-    from engine.errors import YibaoError
-    from engine.rulebook.model import build_rulebook
-    from engine.base.schemas import schema_errors
-
     path = registry.resolve(id_or_path)
     try:
         document = load_yaml_file(registry._display_path(path))
     except YibaoError as error:
         return [error]
+    return _document_errors(document)
+
+
+def check_rulebook_text(text: str, source: str) -> List["YibaoError"]:
+    """Every error of a rulebook given as YAML text (e.g. being edited, not saved), located in ``source``."""
+    try:
+        document = load_yaml(text, source)
+    except YibaoError as error:
+        return [error]
+    return _document_errors(document)
+
+
+def compile_rulebook_text(text: str, source: str) -> Rulebook:
+    """Compile a rulebook given as YAML text without writing it anywhere (the workbench's unsaved edits).
+
+    ``source`` names it in errors (the file it will be saved to); ``extends`` finds parents as usual.
+    Not cached: every call compiles. Raises the first located error.
+    """
+    return registry.compile_document(load_yaml(text, source))
+
+
+def _document_errors(document) -> List["YibaoError"]:
+    from engine.base.schemas import schema_errors
+
     if not isinstance(document.data, dict):
         return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
     try:
@@ -88,9 +110,9 @@ def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     if errors:
         return list(errors)
     try:
-        build_rulebook(document)
-    except YibaoError as error:
-        return list(getattr(error, "all_errors", [error]))
+        build_spec(document)
+    except InvalidRulebook as invalid:
+        return list(invalid.errors)
     return []
 
 
@@ -127,6 +149,11 @@ def rulebook_warnings(id_or_path: str) -> List[str]:
         warnings.append(f"{rb.id} is partial: {'; '.join(rb.missing) or 'parts of its source text are missing'}")
     warnings.extend(version_warnings(rb.id))
     return warnings
+
+
+def rulebook_versions(rulebook_id: str) -> List[Rulebook]:
+    """Every version of a rulebook id (``<id>.yaml``, ``<id>@<label>.yaml``), compiled, oldest first."""
+    return registry.versions(rulebook_id)
 
 
 def version_warnings(rulebook_id: str) -> List[str]:
@@ -175,7 +202,7 @@ def deadline_kinds(id_or_path: str) -> List[str]:
     return list(load_rulebook(id_or_path).deadlines)
 
 
-def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None, trace: bool = True,
+def evaluate_institution(case: Dict[str, Any], *, rulebook: Any = None, trace: bool = True,
                          source: Optional[str] = None, positions=None) -> Dict[str, Any]:
     """Evaluate an institution case (its staff in one year) against the rulebook's ``institution_rules``.
 
@@ -183,6 +210,8 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Optional[str] = None
     """
     from engine.evaluate.institution import evaluate_institution as _evaluate
 
+    if isinstance(rulebook, Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
+        return _evaluate(rulebook, case, source=source, positions=positions, trace=trace)
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))

@@ -127,31 +127,39 @@ def evaluate(case_file: str, as_json: bool, rulebook: Optional[str], no_trace: b
     click.echo(output)
 
 
+def _paint(text: str, colour: str) -> str:
+    """Colour for the terminal; ``click.echo`` drops it when the output is a pipe or a file."""
+    return click.style(text, fg=colour, bold=colour == "red")
+
+
 @main.command()
 @click.argument("rulebooks", nargs=-1, required=True)
 @click.option("--origins", "show_origins", is_flag=True,
               help="list every effective rule with the file and line it came from (inheritance)")
-def check(rulebooks: List[str], show_origins: bool) -> None:
-    """Validate and compile rulebooks (ids or files); print every error with file:line:column."""
-    failed = False
-    for name in rulebooks:
-        errors = _guard(lambda: api.check_rulebook(name))
-        if errors:
-            failed = True
-            for error in errors:
-                click.echo(str(error), err=True)
-            click.echo(f"{name}: {len(errors)} error(s)", err=True)
-        else:
-            summary = api.describe_rulebook(name)
-            click.echo(f"{name}: ok — {summary}")
-            stamp = api.rulebook_provenance(name)
-            click.echo(f"  provenance: sha256 {stamp['rulebook_sha256']}, version {stamp['rulebook_version']}, "
-                       f"engine {stamp['engine_version']}")
-            for warning in api.rulebook_warnings(name):
-                click.echo(f"  warning: {warning}")
-            if show_origins:
-                for row in api.rulebook_origins(name):
-                    click.echo(f"  {row['section']:<28} {row['id']:<30} {row['file']}:{row['line']}")
+@click.option("--json", "as_json", is_flag=True,
+              help="print [{rulebook, ok, summary, errors, warnings, text_warnings}] as JSON")
+def check(rulebooks: List[str], show_origins: bool, as_json: bool) -> None:
+    """Validate and compile rulebooks (ids or files); print every error with file:line:column.
+
+    Also warns where a rule's original sentence (text:) names a number (个月, 分, 年) that its
+    encoding (months, points, ban_years, thresholds) does not use. Exit status 2 when a rulebook has
+    errors; warnings do not change it.
+    """
+    from engine.report import render_check
+
+    reports = [_guard(lambda: officer.check_report(name, origins=show_origins)) for name in rulebooks]
+    failed = any(item["errors"] for item in reports)
+    if as_json:
+        click.echo(_dump(reports))
+        sys.exit(EXIT_BAD_INPUT if failed else 0)
+    for item in reports:
+        for error in item["errors"]:
+            click.echo(error["rendered"], err=True)
+        if item["errors"]:
+            click.echo(f"{item['rulebook']}: {len(item['errors'])} error(s) 个错误", err=True)
+    text = render_check(reports, paint=_paint)
+    if text:
+        click.echo(text)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -167,8 +175,10 @@ def list_command(as_json: bool) -> None:
     if as_json:
         click.echo(_dump(rows))
         return
-    for row in rows:
-        click.echo(f"{row['id']:<16} {row['document']:<22} from {row['effective_from']}  {row['title']}")
+    from engine.report import table
+
+    click.echo("\n".join(table(["规则集 id", "文号 document", "施行 from", "标题 title"],
+                               [[row["id"], row["document"], row["effective_from"], row["title"]] for row in rows])))
 
 
 @main.command()
@@ -235,6 +245,38 @@ def serve(host: str, port: int, workers: Optional[int], max_body: int, log_level
                                access_log=access_log))
 
 
+@main.command()
+@click.option("--rulebooks", "folder", default=None, type=click.Path(file_okay=False),
+              help="folder of rulebooks to edit (default: the project's rulebooks/)")
+@click.option("--golden", "golden_root", default=None, type=click.Path(file_okay=False),
+              help="folder of golden cases by rulebook (default: tests/golden)")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (keep it local)")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--open/--no-open", "open_browser", default=False, help="open the page in the web browser")
+def workbench(folder: Optional[str], golden_root: Optional[str], host: str, port: int, open_browser: bool) -> None:
+    """The officer's workbench: edit a rulebook in the browser and see at once what each change does.
+
+    Golden cases, the rule-by-rule diff against the saved file, the example ledgers and the
+    text/number check follow every edit; saving keeps comments and layout. http://HOST:PORT/
+    """
+    from engine.officer.docsgen import ROOT
+    from engine.officer.golden import GOLDEN_ROOT
+
+    try:  # optional extra: FastAPI, uvicorn and ruamel.yaml come with yibao-rules[workbench]
+        from engine.workbench.app import serve as run_workbench
+    except ImportError as error:
+        click.echo(f"error: yibao workbench needs the workbench extra (pip install 'yibao-rules[workbench]'): {error}",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    click.echo(f"医保规则工作台 workbench: {url}  (Ctrl-C 结束 to stop)", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    _guard(lambda: run_workbench(folder or str(ROOT / "rulebooks"), golden_root or str(GOLDEN_ROOT), host, port))
+
+
 # -- documentation and the officers' loop (issue 7) ------------------------------------------------
 
 @main.command()
@@ -282,29 +324,32 @@ def docs(out: Optional[str], rulebooks: List[str]) -> None:
 @click.option("--golden", "golden_root", default=None, type=click.Path(file_okay=False),
               help="folder of golden cases by rulebook (default: tests/golden)")
 @click.option("-q", "--quiet", is_flag=True, help="print failures and the summary only")
-def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: bool) -> None:
-    """Run the golden cases of RULEBOOK (an id, a folder or one case file; default: all).
+@click.option("--json", "as_json", is_flag=True,
+              help="print {passed, failed, cases: [{path, title, kind, passed, mismatches, error, problem, trace}]}")
+def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: bool, as_json: bool) -> None:
+    """Run the golden cases of RULEBOOK (an id, a folder or one case file; default: all), sub-folders included.
 
-    Each failure prints the case, the field in words, expected vs actual and the trace; the last
-    line is 'N passed, N failed'. Exit status 1 when a case fails, 2 on bad input.
+    Each failure prints the case, the field in words, expected vs actual and the trace; a golden file
+    that is itself wrong is one failure with its location. The last line is 'N passed, N failed'.
+    Exit status 1 when a case fails, 2 on bad input.
     """
     from engine.officer.golden import run_golden
-    from engine.officer.golden_report import report, summary
+    from engine.officer.golden_report import report
+    from engine.report import render_golden_summary
 
     files = _guard(lambda: officer.golden_cases(rulebook, golden_root))
     if not files:
         click.echo(f"no golden cases found{' for ' + rulebook if rulebook else ''}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     outcomes = [run_golden(path) for path in files]
-    lines = []
-    for outcome in outcomes:
-        if not outcome.passed:
-            lines.append(report(outcome))
-        elif not quiet:
-            lines.append(f"ok   {outcome.path}")
-    text, _, failed = summary(outcomes)
-    lines.append(text)
-    click.echo("\n".join(lines))
+    failed = sum(1 for outcome in outcomes if not outcome.passed)
+    if as_json:
+        cases = [outcome.to_dict() for outcome in outcomes]
+        click.echo(_dump({"passed": len(outcomes) - failed, "failed": failed, "cases": cases}))
+    else:
+        failures = [report(outcome) for outcome in outcomes if not outcome.passed]
+        click.echo(render_golden_summary([{"path": o.path, "title": o.title, "passed": o.passed} for o in outcomes],
+                                         quiet=quiet, paint=_paint, failures=failures))
     sys.exit(1 if failed else 0)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+import re
+import unicodedata
+from typing import Any, Callable, Dict, List, Optional
 
 STATE_LABELS = {"normal": "正常", "suspended": "暂停", "terminated": "终止"}
 ACTION_LABELS = {"none": "无", "warn": "提醒", "suspend": "暂停", "terminate": "终止"}
@@ -239,4 +241,82 @@ def render_evaluation(result: Dict[str, Any], *, show_trace: bool = True) -> str
         lines.append("")
         lines.append("=" * 72)
         lines.append(render_text(one, show_trace=show_trace))
+    return "\n".join(lines)
+
+
+# -- tables for the terminal: aligned by display width (a CJK character takes two columns) ----------
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters (中文) count two.
+
+    The standard library's East Asian Width table is enough here; ``str.ljust`` counts characters,
+    which misaligns every table with Chinese in it.
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 0 if unicodedata.combining(ch) else 1
+               for ch in _ANSI.sub("", str(text)))  # colour codes take no columns
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` display columns."""
+    return str(text) + " " * max(0, width - display_width(text))
+
+
+def table(headers: List[str], rows: List[List[str]], indent: str = "") -> List[str]:
+    """Lines of a plain-text table whose columns line up in a terminal, Chinese or not (last column unpadded)."""
+    widths = [max(display_width(cell) for cell in column) for column in zip(headers, *rows)]
+    out = []
+    for row in [headers] + rows:
+        cells = [pad(cell, widths[i]) if i < len(row) - 1 else str(cell) for i, cell in enumerate(row)]
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+#: Colours a word for the terminal (``click.style``); the identity leaves text plain (pipes, files).
+Paint = Callable[[str, str], str]
+
+
+def _plain(text: str, _colour: str) -> str:
+    return text
+
+
+def render_check(reports: List[Dict[str, Any]], paint: Paint = _plain) -> str:
+    """What ``yibao check`` prints for the rulebooks that compiled (errors go to stderr, one per line)."""
+    lines: List[str] = []
+    for item in reports:
+        if item["errors"]:
+            continue
+        lines.append(f"{item['rulebook']}: {paint('ok 通过', 'green')} — {item['summary']}")
+        if item.get("provenance"):
+            stamp = item["provenance"]
+            lines.append(f"  来源 provenance: sha256 {stamp['rulebook_sha256']}, version {stamp['rulebook_version']}, "
+                         f"engine {stamp['engine_version']}")
+        for warning in item["warnings"]:
+            lines.append(f"  {paint('警告 warning', 'yellow')}: {warning}")
+        for warning in item["text_warnings"]:
+            lines.append(f"  {paint('警告 warning', 'yellow')}: {warning['file']}:{warning['line']}: {warning['message']}")
+            lines.append(f"      原文 text: {warning['text']}")
+        if item.get("origins"):
+            lines.extend(table(["部分 section", "规则 rule", "出处 file:line"],
+                               [[row["section"], str(row["id"]), f"{row['file']}:{row['line']}"]
+                                for row in item["origins"]], indent="  "))
+    return "\n".join(lines)
+
+
+def render_golden_summary(outcomes: List[Dict[str, Any]], *, quiet: bool = False, paint: Paint = _plain,
+                          failures: Optional[List[str]] = None) -> str:
+    """What ``yibao test`` prints: a table of cases (结果, 文件, 标题), the failures explained, then 'N passed, N failed'."""
+    rows = []
+    for outcome in outcomes:
+        if quiet and outcome["passed"]:
+            continue
+        verdict = paint("通过 ok  ", "green") if outcome["passed"] else paint("失败 FAIL", "red")
+        rows.append([verdict, outcome["path"], outcome["title"]])
+    lines = table(["结果 result", "案例文件 case file", "标题 title"], rows) if rows else []
+    if failures:
+        lines += [""] + failures
+    failed = sum(1 for o in outcomes if not o["passed"])
+    lines.append(f"{len(outcomes) - failed} passed, {failed} failed")
     return "\n".join(lines)

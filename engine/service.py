@@ -49,7 +49,7 @@ from engine.faces.served import ReloadFailed, Served, Snapshot
 from engine.faces.server import signal_workers
 from engine.faces.status import error_row, status_rows
 from engine.rulebook import registry
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 
 #: Default largest request body (bytes). One person's ledger is a few kilobytes.
 DEFAULT_MAX_BODY = 1 << 20
@@ -286,7 +286,7 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
             return _error(501, error)
         except YibaoError as error:
             if error.location.file is None and error.location.line is None:
-                error.location = Location(REQUEST, field=error.location.field)
+                error = error.relocated(Location(REQUEST, field=error.location.field))
             return _error(422, error)
         except OUT_OF_RANGE as error:
             return _http_error(_out_of_range(error))

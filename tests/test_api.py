@@ -187,12 +187,12 @@ def test_anything_at_all_raises_only_engine_errors(value):
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(junk_cases(), junk))
 def test_the_fast_schema_check_never_accepts_what_jsonschema_refuses(case):
-    from engine.evaluate.ledger import _plain
-    from engine.base.schemas import _validator, surely_valid
+    from engine.cases.document import to_plain as _plain
+    from engine.base.schemas import validator, surely_valid
 
     data = _plain(case)
     if surely_valid("case", data):
-        assert not list(_validator("case").iter_errors(data))
+        assert not list(validator("case").iter_errors(data))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -80,6 +80,11 @@ deadlines:
     text: 定点医药机构应在 10 个工作日内在动态维护窗口进行信息更新。
     from: employment_ended
     deadline: "from + 10 days"
+  commitment:
+    article: 第十条
+    text: 定点医药机构在签订服务协议后，5个工作日内组织医保相关人员通过签署服务承诺书等作出服务承诺
+    from: agreement_signed
+    deadline: "from + 5 workdays"
 """
 
 

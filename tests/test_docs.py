@@ -7,6 +7,7 @@ The build uses every rulebook under rulebooks/ plus the fictional tests/data/rul
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 import html
 import os
 import shutil
@@ -247,8 +248,14 @@ def test_chart_is_svg_with_one_line_per_rulebook(site):
     for kind in ("cumulative", "single"):
         svg = site["docs"] / "compare" / f"suspension-{kind}.svg"
         root = ET.parse(svg).getroot()
-        lines = root.findall("{http://www.w3.org/2000/svg}path")
-        assert len(lines) == len(site["ids"])
+        lines = [p for p in root.findall("{http://www.w3.org/2000/svg}path") if p.get("class") == "series"]
+        assert len(lines) == len(site["ids"])  # every jurisdiction is a line, none only dots
+        bands = {p.get("data-series") for p in root.findall("{http://www.w3.org/2000/svg}polygon")}
+        assert any("(national)" in name for name in bands)  # 暂停 1-6 个月 is a band, not its minimum
+        if kind == "single":  # 济宁's classes leave totals it cannot reach: bridged, not lone dots
+            bridges = {p.get("data-series") for p in root.findall("{http://www.w3.org/2000/svg}path")
+                       if p.get("class") == "bridge"}
+            assert any("(jining)" in name for name in bridges)
         assert all("http" not in (p.get("href") or "") for p in root.iter())  # nothing fetched from a network
     html = (site["site"] / "compare" / "index.html").read_text(encoding="utf-8")
     assert "suspension-cumulative.svg" in html
@@ -297,7 +304,7 @@ def test_deadline_cells_show_the_engines_computation(site):
     for rid in site["ids"]:
         rb = engine.load_rulebook(rid)
         deadlines = rb.raw.get("deadlines")
-        if not isinstance(deadlines, dict) or not hasattr(rb, "deadline"):
+        if not isinstance(deadlines, Mapping) or not hasattr(rb, "deadline"):
             continue
         for kind, body in deadlines.items():
             if "deadline" not in body:
@@ -308,3 +315,115 @@ def test_deadline_cells_show_the_engines_computation(site):
             checked += 1
     if checked == 0:
         pytest.skip("no rulebook defines computable deadlines yet")
+
+
+# -- the site as readers see it (issue 15): no raw values, every page in the navigation, search in Chinese --
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: outside <script>, <style>, <code>, <pre> and the search index."""
+
+    HIDDEN = {"script", "style", "code", "pre", "svg"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.parts: list = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def test_no_python_none_or_raw_markdown_anywhere_in_the_built_html(site):
+    import re
+
+    pages = sorted(site["site"].rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        parser = _VisibleText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = "".join(parser.parts)
+        assert not re.search(r"\bNone\b", text), f"{page}: Python None shown: …{text[max(0, text.find('None') - 80):text.find('None') + 40]}…"
+        assert "`" not in text, f"{page}: raw Markdown backticks: …{text[max(0, text.find('`') - 80):text.find('`') + 40]}…"
+        assert "**" not in text, f"{page}: raw Markdown bold"
+
+
+def test_every_rulebook_page_is_in_the_navigation(site):
+    home = (site["site"] / "index.html").read_text(encoding="utf-8")
+    for rid in site["ids"]:
+        assert f'href="rulebooks/{rid}.html"' in home, f"rulebooks/{rid}.html is not in the navigation"
+
+
+def test_readings_are_shown_in_chinese_with_the_english_beside(site):
+    for rid in [r for r in site["ids"] if (ROOT / "rulebooks" / f"{r}.yaml").exists()]:
+        rb = engine.load_rulebook(rid)
+        params = rb.raw.get("parameters") or {}
+        assert all(str(p.get("interpretation_zh") or "").strip() for p in params.values()), \
+            f"{rid}: a reading without interpretation_zh"
+        text = (site["site"] / "rulebooks" / f"{rid}.html").read_text(encoding="utf-8")
+        assert text.count('class="reading zh"') >= len(params) and text.count('class="reading en"') >= len(params)
+
+
+def test_each_rulebook_page_shows_its_versions_and_the_changes_between_them(tmp_path, with_test_rulebooks):
+    """A rulebook with two dated versions: both listed, and the rule-by-rule diff between them."""
+    from engine.officer.docsgen import pages
+
+    folder = tmp_path / "rulebooks"
+    folder.mkdir()
+    text = (ROOT / "rulebooks" / "hainan.yaml").read_text(encoding="utf-8")
+    first = text.replace("id: hainan", "id: hn-test").replace('until: "2028-03-31"', 'until: "2025-12-31"')
+    second = (text.replace("id: hainan", "id: hn-test").replace('from: "2025-04-01"', 'from: "2026-01-01"')
+              .replace("      months: 2\n", "      months: 3\n", 1))
+    (folder / "hn-test.yaml").write_text(first, encoding="utf-8")
+    (folder / "hn-test@2026.yaml").write_text(second, encoding="utf-8")
+    old = os.environ["YIBAO_RULEBOOKS"]
+    os.environ["YIBAO_RULEBOOKS"] = str(folder) + os.pathsep + old
+    try:
+        page = pages.rulebook_page(engine.load_rulebook("hn-test"))
+    finally:
+        os.environ["YIBAO_RULEBOOKS"] = old
+    section = page[page.index("## 版本沿革 Versions over time"):]
+    assert "hn-test.yaml" in section and "hn-test@2026.yaml" in section
+    assert "### 2025-04-01 → 2026-01-01" in section and "consequence.suspend-9.months" in section
+
+
+def test_search_finds_chinese_and_english_in_a_real_browser(site, tmp_path):
+    """Built site served on loopback; Material's search (jieba-segmented index) finds 暂停, 终止 and "suspension"."""
+    import functools
+    import http.server
+    import threading
+
+    from tests.browser import browser
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site["site"]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    handler.log_message = lambda *args: None
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
+    try:
+        with browser(tmp_path) as page:
+            outside = []
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+            for query in ("暂停", "终止", "suspension"):
+                page.goto(url)
+                page.fill("input.md-search__input", query)
+                page.wait_for_function(
+                    "q => [...document.querySelectorAll('.md-search-result mark')].some(m => m.textContent.toLowerCase().includes(q))",
+                    arg=query)
+                assert page.locator(".md-search-result__item").count() > 0, query
+            page.goto(url)
+            page.fill("input.md-search__input", "xyzzyq")
+            page.wait_for_selector(".md-search-result__meta:has-text('没有')")
+            header = page.locator(".md-header").bounding_box()
+            assert header["height"] < 80  # one row: the navigation is the sidebar, it never wraps in the header
+            assert outside == []  # the site loads nothing from the network
+    finally:
+        httpd.shutdown()

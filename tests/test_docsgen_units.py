@@ -58,4 +58,15 @@ def test_chart_is_well_formed_svg_and_breaks_lines_at_gaps():
     svg = chart.line_chart("t <&>", [("A", {0: 0, 1: 1, 3: None}), ("B", {})], x_label="x", y_label="y")
     root = ET.fromstring(svg)
     paths = root.findall("{http://www.w3.org/2000/svg}path")
-    assert len(paths) == 1 and paths[0].get("d").count("M") == 2  # 0-1, then 3 alone
+    solid = [p for p in paths if p.get("class") == "series"]
+    bridge = [p for p in paths if p.get("class") == "bridge"]
+    assert len(solid) == 1 and solid[0].get("d").count("M") == 1  # 0-1 solid
+    assert len(bridge) == 1 and bridge[0].get("stroke-dasharray") == "1 4"  # 1 to 3: 2 cannot be reached
+
+
+def test_chart_draws_a_range_of_months_as_a_band():
+    svg = chart.line_chart("t", [("N", {8: 0, 9: (1, 6), 10: (1, 6), 12: None})], x_label="x", y_label="y")
+    root = ET.fromstring(svg)
+    bands = root.findall("{http://www.w3.org/2000/svg}polygon")
+    assert len(bands) == 1 and "1-6" in bands[0].find("{http://www.w3.org/2000/svg}title").text
+    assert len(bands[0].get("points").split()) == 4  # 9..10: high edge, then low edge back

@@ -25,6 +25,18 @@ parameters:
     value: normal
     allowed: [normal, awaiting_restoration]
     interpretation: back to normal after the term
+  single_score_scope:
+    value: event
+    allowed: [event, inspection]
+    interpretation: each event's points are its 单次记分
+  overlapping_suspension:
+    value: fresh
+    allowed: [fresh, extend]
+    interpretation: a suspension during a term starts its own term
+  repeated_termination:
+    value: heavier_only
+    allowed: [heavier_only, later_end]
+    interpretation: a ban counts from its termination
 responsibility: {{required: false}}
 scoring:
   tiers:

@@ -85,7 +85,8 @@ def test_yibao_test_runs_a_rulebooks_golden_cases():
 def test_yibao_test_explains_a_failure_in_plain_words(tmp_path):
     folder = tmp_path / "golden" / "inner-mongolia"
     folder.mkdir(parents=True)
-    (folder / "001-wrong.yaml").write_text("""title: 单次记分9分 — a deliberately wrong expectation
+    (folder / "001-wrong.yaml").write_text("""kind: evaluate
+title: 单次记分9分 — a deliberately wrong expectation
 articles: [第十九条（二）]
 derivation: 单次记分达到9分的，暂停医保支付资格2个月 (this case wrongly expects 1).
 case:
@@ -98,7 +99,8 @@ expect:
   decisions:
     - {action: suspend, months: 1}
 """, encoding="utf-8")
-    (folder / "002-right.yaml").write_text("""title: 单次记分9分 → 暂停2个月
+    (folder / "002-right.yaml").write_text("""kind: evaluate
+title: 单次记分9分 → 暂停2个月
 articles: [第十九条（二）]
 derivation: 单次记分达到9分的，暂停医保支付资格2个月.
 case:
@@ -117,7 +119,7 @@ expect:
     assert "FAIL" in out and "001-wrong.yaml" in out and "单次记分9分 — a deliberately wrong expectation" in out
     assert "处理决定 decision #1 → 暂停月数 months [decisions[0].months]: expected 预期 1, but the engine gives 实际 2" in out
     assert "第十九条（二）" in out and "suspend" in out  # the trace, with articles
-    assert "ok   " in out and "002-right.yaml" in out
+    assert "通过 ok" in out and "002-right.yaml" in out
     assert out.strip().splitlines()[-1] == "1 passed, 1 failed"
 
 

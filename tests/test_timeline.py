@@ -193,7 +193,7 @@ def test_verification_overdue_without_result_is_a_warning():
 
 def test_appeal_references_use_the_enclosing_case_indices():
     """One person's events taken out of a larger case keep their indices (engine/attribution/feed.py)."""
-    from engine.evaluate.pipeline import evaluate_case
+    from engine.evaluate.person import evaluate_case
 
     case = {"rulebook": "inner-mongolia", "as_of": "2025-12-31", "person": {"id": "P", "role": "physician"},
             "events": [*BASE, {"kind": "appeal", "date": "2025-10-09", "contests": 5},

@@ -21,8 +21,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-IGNORED = shutil.ignore_patterns(".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache",
-                                 ".hypothesis", "site", "bench", "docs", "tests")
+#: Left out of the copy that is built: at the top only (engine/spec/build/ is a package), and caches anywhere.
+TOP_IGNORED = {".venv", ".git", "build", "dist", "site", "bench", "docs", "tests", "fuzz", ".pytest_cache",
+               ".hypothesis"}
+
+
+def IGNORED(folder: str, names):
+    top = Path(folder) == ROOT
+    return {n for n in names if (top and n in TOP_IGNORED) or n == "__pycache__" or n.endswith(".egg-info")}
 
 
 @pytest.fixture(scope="session")

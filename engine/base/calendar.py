@@ -20,6 +20,7 @@ from typing import Iterable, Literal, Mapping, Optional, get_args
 
 import chinese_calendar
 
+from engine.base.frozen import FrozenDict
 from engine.errors import CalendarError
 
 DayKind = Literal["workday", "holiday"]
@@ -49,15 +50,20 @@ class WorkCalendar:
         complete_years: Iterable[int] = (),
         years: Optional[Iterable[int]] = None,
     ) -> None:
-        self._overrides: dict[date, bool] = {}
+        found: dict[date, bool] = {}
         for day, kind in (overrides or {}).items():
             if kind not in get_args(DayKind):
                 raise CalendarError(
                     f"calendar override for {day}: expected 'workday' or 'holiday', got {kind!r}"
                 )
-            self._overrides[_as_date(day)] = kind == "workday"
-        self._complete_years = frozenset(complete_years)
-        self._years = None if years is None else frozenset(years)
+            found[_as_date(day)] = kind == "workday"
+        # A calendar is shared by every evaluation of its rulebook: once made, it never changes.
+        object.__setattr__(self, "_overrides", FrozenDict(found))
+        object.__setattr__(self, "_complete_years", frozenset(complete_years))
+        object.__setattr__(self, "_years", None if years is None else frozenset(years))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a WorkCalendar is immutable")
 
     def _package_is_workday(self, d: date) -> Optional[bool]:
         """The package's answer, or None when it (or ``years``) has no data for ``d.year``."""

@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Optional, Tuple, Union
 
+import os
+import re
+import stat
+
 import yaml
 
+from engine.base.limits import MAX_ALIASES, MAX_DOCUMENT_FILE_BYTES, MAX_NESTING, MAX_NODES, number_problem, text_problem
 from engine.errors import Location, SchemaError
 
 Path = Tuple[Union[str, int], ...]
@@ -30,7 +35,42 @@ class Mark:
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that leaves timestamps as strings and rejects duplicate keys."""
+    """A safe loader that leaves timestamps as strings, rejects duplicate keys, and keeps a document
+    within the limits while composing it: nesting, aliases and values (a 400-byte alias bomb would
+    otherwise expand to gigabytes)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.aliases = 0
+        self.nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                allowed = f"more than {MAX_ALIASES} aliases" if MAX_ALIASES else "aliases"
+                raise _LimitBreached(f"{allowed} (*name) are not accepted; write the values out", mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _LimitBreached(f"more than {MAX_NODES:,} values", self.peek_event().start_mark)
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _LimitBreached(f"nested more than {MAX_NESTING} levels deep", self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _LimitBreached(Exception):
+    """A document beyond :mod:`engine.base.limits`, found while composing it (becomes a located SchemaError)."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
 
 
 # Drop the implicit timestamp resolver: "2025-13-01" should reach the engine as text, which then
@@ -80,9 +120,41 @@ def format_path(path: Iterable[Union[str, int]]) -> str:
     return text
 
 
+#: Characters no YAML or JSON document of ours holds: C0 controls other than tab and line ends, DEL, C1.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: The tags a document may carry: YAML's own core types. Any other tag (``!foo``) is refused, not ignored.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null"))
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds with every alias expanded, counted without expanding:
+    an alias is the very node it names, so each node's size is computed once."""
+    sizes: Dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:  # depth is bounded by the composer (MAX_NESTING)
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(key) + size(value) for key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        sizes[id(node)] = total
+        return total
+
+    return size(root)
+
+
 def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Path, Mark], source: str) -> Any:
     quoted = isinstance(node, yaml.ScalarNode) and node.style in ("'", '"')
     positions[path] = Mark(node.start_mark.line + 1, node.start_mark.column + 1, quoted)
+    if len(positions) > MAX_NODES:
+        raise _LimitBreached(f"more than {MAX_NODES:,} values", node.start_mark)
+    if node.tag not in _PLAIN_TAGS:
+        raise _LimitBreached(f"the tag '{node.tag}' is not allowed; write plain YAML values", node.start_mark)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: Dict[Any, Any] = {}
@@ -99,22 +171,37 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, loader, path + (index,), positions, source) for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError) as error:  # e.g. an integer of thousands of digits
+        raise _LimitBreached(f"'{str(node.value)[:40]}…' is not a usable value ({error})", node.start_mark) from None
+    problem = text_problem(value) if isinstance(value, str) else number_problem(value)
+    if problem:
+        raise _LimitBreached(problem, node.start_mark)
+    return value
 
 
 def load_yaml(text: str, source: str = "<string>") -> PositionedDocument:
-    """Parse YAML ``text`` into a :class:`PositionedDocument`; a syntax error is a located SchemaError."""
+    """Parse YAML ``text`` into a :class:`PositionedDocument`; a syntax error or a breached limit is
+    a located SchemaError."""
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise SchemaError(f"control character {bad.group()!r} in the text; expected printable characters",
+                          Location(source, line, column))
+    loader = None
     try:
-        loader = _Loader(text)  # the reader refuses control characters here already
-    except yaml.reader.ReaderError as error:
-        code = error.character if isinstance(error.character, int) else ord(error.character)
-        before = text[: error.position]
-        raise SchemaError(f"not valid YAML: {error.reason} (U+{code:04X})",
-                          Location(source, before.count("\n") + 1, error.position - before.rfind("\n"))) from None
-    try:
+        loader = _Loader(text)
         node = loader.get_single_node()
+        if node is not None and loader.aliases and _expanded_size(node) > MAX_NODES:
+            raise _LimitBreached(f"more than {MAX_NODES:,} values once its aliases (*name) are expanded",
+                                 node.start_mark)
         positions: Dict[Path, Mark] = {}
         data = _construct(node, loader, (), positions, source) if node is not None else None
+    except _LimitBreached as breach:
+        mark = breach.mark
+        raise SchemaError(breach.message, Location(source, mark.line + 1, mark.column + 1)) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise SchemaError(
@@ -122,19 +209,41 @@ def load_yaml(text: str, source: str = "<string>") -> PositionedDocument:
             Location(source, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
         ) from None
     except yaml.YAMLError as error:
-        raise SchemaError(f"not valid YAML: {error}", Location(source)) from None
+        raise SchemaError(f"not valid YAML: {' '.join(str(error).split())}", Location(source)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return PositionedDocument(data, source, positions)
 
 
-def load_yaml_file(path: str) -> PositionedDocument:
-    """Read and parse a YAML file; an unreadable file is a located SchemaError."""
+def read_text_file(path: str, max_bytes: int = MAX_DOCUMENT_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``max_bytes``; anything else is a located SchemaError
+    (a folder, a device or /proc file, a file too large, bytes that are not UTF-8, NUL characters)."""
+    where = Location(str(path))
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SchemaError("not a regular file; expected a YAML or JSON file", where)
+            if info.st_size > max_bytes:
+                raise SchemaError(f"the file has {info.st_size:,} bytes; at most {max_bytes:,} are read", where)
+            raw = handle.read(max_bytes + 1)
     except OSError as error:
-        raise SchemaError(f"cannot read file: {error.strerror}", Location(str(path))) from None
-    except UnicodeDecodeError:
-        raise SchemaError("the file is not UTF-8 text", Location(str(path))) from None
-    return load_yaml(text, str(path))
+        raise SchemaError(f"cannot read file: {error.strerror}", where) from None
+    if len(raw) > max_bytes:  # a file that grew, or reports size 0 (procfs)
+        raise SchemaError(f"the file has more than {max_bytes:,} bytes", where)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise SchemaError("the file is not UTF-8 text", Location(str(path), line)) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise SchemaError("the file holds a NUL character; expected text", Location(str(path), line)) from None
+    return text
+
+
+def load_yaml_file(path: str, max_bytes: int = MAX_DOCUMENT_FILE_BYTES) -> PositionedDocument:
+    """Read and parse a YAML (or JSON) file; an unreadable or oversized file is a located SchemaError."""
+    return load_yaml(read_text_file(path, max_bytes), str(path))

@@ -10,7 +10,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List
+from typing import Any, List, Optional
 
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
@@ -33,7 +33,7 @@ def load_schema(name: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def validator(name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -41,8 +41,22 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
 
 
 def _explain(error: ValidationError) -> str:
-    """A sentence saying what was expected, with a suggestion where one helps."""
+    """A sentence saying what was expected, with a suggestion where one helps; never the whole
+    offending value (it may be a list of ten thousand events)."""
+    text = _sentence(error)
+    return text if len(text) <= 400 else text[:400] + "…"
+
+
+_DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
+
+
+def _sentence(error: ValidationError) -> str:
     validator = error.validator
+    if validator == "pattern" and error.validator_value == _DATE_PATTERN:
+        return f"'{error.instance}' is not a date; expected YYYY-MM-DD"
+    if validator in ("maxItems", "minItems"):
+        return (f"{len(error.instance):,} items; expected {'at most' if validator == 'maxItems' else 'at least'} "
+                f"{error.validator_value:,}")
     if validator == "enum":
         options = [str(o) for o in error.validator_value]
         return (f"'{error.instance}' is not allowed; expected one of {', '.join(options)}"
@@ -63,12 +77,13 @@ def _explain(error: ValidationError) -> str:
         return f"'{error.instance}' is not a valid {error.validator_value} (expected YYYY-MM-DD)" if error.validator_value == "date" else error.message
     if validator in ("oneOf", "anyOf") and error.context:
         deepest = best_match(error.context)
-        return _explain(deepest)
+        return _sentence(deepest)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     return error.message + (f" ({description})" if description else "")
 
 
-def _located(document: PositionedDocument, error: ValidationError) -> SchemaError:
+def locate(document: PositionedDocument, error: ValidationError) -> SchemaError:
+    """A jsonschema error as a :class:`SchemaError` at the YAML line and column of the offending value."""
     path = list(error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
         deepest = best_match(error.context)
@@ -89,20 +104,43 @@ def _located(document: PositionedDocument, error: ValidationError) -> SchemaErro
 
 def schema_errors(document: PositionedDocument, name: str) -> List[SchemaError]:
     """Every schema violation of ``document``, located, in document order."""
-    errors = [_located(document, e) for e in _validator(name).iter_errors(document.data)]
+    errors = [locate(document, e) for e in validator(name).iter_errors(document.data)]
     return sorted(errors, key=lambda e: (e.location.line or 0, e.location.column or 0))
 
 
 def validate(document: PositionedDocument, name: str) -> None:
     """Raise the most relevant schema violation of ``document`` as a located :class:`SchemaError`."""
-    error = best_match(_validator(name).iter_errors(document.data))
+    error = best_match(validator(name).iter_errors(document.data))
     if error is not None:
-        raise _located(document, error)
+        raise locate(document, error)
+
+
+def best_error(document: PositionedDocument, name: str, *, deepest_first: bool = False) -> Optional[SchemaError]:
+    """The most relevant schema violation of ``document`` (jsonschema's ``best_match``), located;
+    None when valid. ``deepest_first`` breaks ties toward the most deeply nested value."""
+    errors = list(validator(name).iter_errors(document.data))
+    if not errors:
+        return None
+    if deepest_first:
+        errors.sort(key=lambda e: len(list(e.absolute_path)), reverse=True)
+    return locate(document, best_match(errors))
+
+
+def first_error(document: PositionedDocument, name: str) -> Optional[SchemaError]:
+    """The first schema violation of ``document`` in the schema's own order, located; None when valid.
+
+    Valid data the fast validator accepts costs no jsonschema run (the hot path of batches).
+    """
+    if surely_valid(name, document.data):
+        return None
+    for error in validator(name).iter_errors(document.data):
+        return locate(document, error)
+    return None
 
 
 def validate_data(data: Any, name: str) -> None:
     """Validate plain data (no positions), e.g. a result against ``result.schema.json``."""
-    error = best_match(_validator(name).iter_errors(data))
+    error = best_match(validator(name).iter_errors(data))
     if error is not None:
         raise SchemaError(f"{format_path(error.absolute_path) or '(document)'}: {_explain(error)}")
 

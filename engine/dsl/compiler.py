@@ -32,7 +32,7 @@ def _default_shift(day: _dt.date, duration: Duration, sign: int = 1) -> _dt.date
     return duration.add_to(day, default_calendar())
 
 
-@dataclass
+@dataclass(frozen=True)
 class CompiledExpression:
     """An expression ready to run: ``expr(env)`` returns its value.
 

@@ -10,9 +10,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from engine.base.limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH
 from engine.errors import DslSyntaxError, Location
 from engine.dsl import ast
 
@@ -151,8 +152,14 @@ def parse_expression(text: str, location: Optional[Location] = None) -> ast.Node
     location = location or Location()
     if not isinstance(text, str) or not text.strip():
         raise DslSyntaxError("empty expression; expected a DSL expression such as 'year_total >= 9'", location)
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise DslSyntaxError(f"expression of {len(text):,} characters; at most {MAX_EXPRESSION_LENGTH:,} "
+                             "(split it, or name a part as a reading)", location)
     try:
-        tree = _lark().parse(text)
+        tree = _lark().parse(text)  # LALR: iterative, whatever the nesting
+        deepest = _deepest(tree)
+        if deepest is not None:
+            raise _syntax_error(text, deepest, f"nested more than {MAX_EXPRESSION_DEPTH} levels deep", location)
         return _ToAst().transform(tree)
     except _BadLiteral as bad:
         raise _syntax_error(text, bad.pos, bad.message, location) from None
@@ -172,6 +179,18 @@ def parse_expression(text: str, location: Optional[Location] = None) -> ast.Node
         if isinstance(inner, _BadLiteral):
             raise _syntax_error(text, inner.pos, inner.message, location) from None
         raise
+
+
+def _deepest(tree: Tree) -> Optional[int]:
+    """The offset where ``tree`` first nests deeper than the limit, or None. Iterative: the AST
+    builder, the type checker and the compiler below recurse once per level."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            return getattr(node.meta, "start_pos", 0) if not node.meta.empty else 0
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 def locate(text: str, pos: int, location: Location) -> Location:

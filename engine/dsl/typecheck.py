@@ -38,6 +38,7 @@ class TypeChecker:
         self.types[id(node)] = kind
         return kind
 
+    # long: one branch per kind of AST node; the type rules of the language read best side by side.
     def _infer(self, node: ast.Node) -> str:
         if isinstance(node, ast.Number):
             return "number"

@@ -20,30 +20,48 @@ decision itself rather than making a new one.
 from __future__ import annotations
 
 import copy
-import datetime as _dt
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Dict
 
-from engine.rulebook.model import Rulebook
-from engine.evaluate.ledger import AppealEvent, AppealResultEvent, Case, ScoreEvent
-
-
-def _iso(value: Optional[_dt.date]) -> Optional[str]:
-    return value.isoformat() if value is not None else None
+from engine.cases.events import AppealEvent, AppealResultEvent, Case, ScoreEvent
+from engine.evaluate.deadlines import compute_deadline
+from engine.evaluate.records import AppealOutcome, AppealPlan, AppealRecord
+from engine.evaluate.run import run
+from engine.evaluate.write import to_json
+from engine.spec.rulebook import RulebookSpec
 
 
-@dataclass
-class AppealPlan:
-    """What the appeals of a case do: one record per appeal (by event index), and warnings."""
+def _record(rulebook: RulebookSpec, appeal: AppealEvent, contested: ScoreEvent, plan: AppealPlan) -> AppealRecord:
+    """The appeal's timeliness (the ``appeal`` deadline from the notice) and its verification deadline."""
+    appeal_rule = rulebook.deadlines.get("appeal")
+    verification_rule = rulebook.deadlines.get("verification")
+    notice = appeal.notice_received or contested.notice_received
+    record = AppealRecord(appeal.index, appeal.date, contested.index, contested.date, contested.ref, notice,
+                          None, appeal_rule.legal.article if appeal_rule else None, True, True, None, None, None, None)
+    if appeal_rule is None:
+        record.reason = f"{rulebook.id} sets no appeal deadline: the appeal is examined"
+    elif notice is None:
+        record.reason = ("no notice_received date (on the appeal or the contested score event): "
+                         "timeliness not checked, the appeal is examined")
+        plan.warnings.append(f"appeal events[{appeal.index}]: {record.reason}")
+    else:
+        deadline = compute_deadline(rulebook, "appeal", notice).deadline
+        record.deadline = deadline
+        if appeal.date > deadline:
+            record.timely = record.accepted = False
+            record.reason = (f"late: filed {appeal.date}, the appeal deadline was {deadline} "
+                             f"({appeal_rule.expression.text}, notice received {notice}; "
+                             f"{appeal_rule.legal.article}); refused")
+        else:
+            record.reason = (f"in time: filed {appeal.date}, deadline {deadline} "
+                             f"(notice received {notice}; {appeal_rule.legal.article})")
+    if verification_rule is not None and record.accepted:
+        record.verification_due = compute_deadline(rulebook, "verification", appeal.date).deadline
+        record.verification_article = verification_rule.legal.article
+    return record
 
-    records: Dict[int, Dict[str, Any]] = field(default_factory=dict)
-    warnings: List[str] = field(default_factory=list)
-    amended: Dict[int, int] = field(default_factory=dict)    # score event index → appeal_result index
-    revoked: Dict[int, int] = field(default_factory=dict)
 
-
-def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
-    """Judge every appeal's timeliness, apply the results of appeals in time to ``case.events``."""
+def plan_appeals(rulebook: RulebookSpec, case: Case) -> AppealPlan:
+    """Judge every appeal's timeliness and apply the results of appeals in time to ``case.events``."""
     plan = AppealPlan()
     appeals = [e for e in case.events if isinstance(e, AppealEvent)]
     if not appeals:
@@ -51,95 +69,61 @@ def plan_appeals(rulebook: Rulebook, case: Case) -> AppealPlan:
     original_case = copy.copy(case)
     original_case.events = list(case.events)
     scores = {e.index: e for e in case.events if isinstance(e, ScoreEvent)}
-    appeal_rule = rulebook.deadlines.get("appeal")
-    verification_rule = rulebook.deadlines.get("verification")
     for appeal in appeals:
-        contested = scores[appeal.contests]
-        notice = appeal.notice_received or contested.notice_received
-        record: Dict[str, Any] = {
-            "event": appeal.index, "date": _iso(appeal.date), "contests": contested.index,
-            "decision_date": _iso(contested.date), "ref": contested.ref, "notice_received": _iso(notice),
-            "deadline": None, "article": appeal_rule.legal.article if appeal_rule else None,
-            "timely": True, "accepted": True, "reason": None,
-            "verification_due": None, "verification_article": None, "result": None,
-        }
-        if appeal_rule is None:
-            record["reason"] = f"{rulebook.id} sets no appeal deadline: the appeal is examined"
-        elif notice is None:
-            record["reason"] = ("no notice_received date (on the appeal or the contested score event): "
-                                "timeliness not checked, the appeal is examined")
-            plan.warnings.append(f"appeal events[{appeal.index}]: {record['reason']}")
-        else:
-            deadline = rulebook.deadline("appeal", notice).deadline
-            record["deadline"] = _iso(deadline)
-            if appeal.date > deadline:
-                record["timely"] = record["accepted"] = False
-                record["reason"] = (f"late: filed {appeal.date}, the appeal deadline was {deadline} "
-                                    f"({appeal_rule.expression.text}, notice received {notice}; "
-                                    f"{appeal_rule.legal.article}); refused")
-            else:
-                record["reason"] = (f"in time: filed {appeal.date}, deadline {deadline} "
-                                    f"(notice received {notice}; {appeal_rule.legal.article})")
-        if verification_rule is not None and record["accepted"]:
-            record["verification_due"] = _iso(rulebook.deadline("verification", appeal.date).deadline)
-            record["verification_article"] = verification_rule.legal.article
-        plan.records[appeal.index] = record
-
+        plan.records[appeal.index] = _record(appeal.rulebook or rulebook, appeal, scores[appeal.contests], plan)
     for result in sorted((e for e in case.events if isinstance(e, AppealResultEvent)), key=lambda e: e.date):
-        record = plan.records[result.appeal]
-        outcome: Dict[str, Any] = {"event": result.index, "date": _iso(result.date), "outcome": result.outcome,
-                                   "applied": False, "points_before": scores[record["contests"]].points,
-                                   "points_after": None, "reason": None, "verification_late": False}
-        record["result"] = outcome
-        if record["verification_due"] and result.date.isoformat() > record["verification_due"]:
-            outcome["verification_late"] = True
-        if not record["accepted"]:
-            outcome["reason"] = (f"the appeal was late (deadline {record['deadline']}, {record['article']}): "
-                                 "its result is not applied")
-            continue
-        outcome["applied"] = True
-        contested = record["contests"]
-        if result.outcome == "upheld":
-            outcome["points_after"] = outcome["points_before"]
-            outcome["reason"] = "upheld: the decision stands (维持原状)"
-            continue
-        position = next(i for i, e in enumerate(case.events) if isinstance(e, ScoreEvent) and e.index == contested)
-        if result.outcome == "revoked":
-            del case.events[position]
-            plan.revoked[contested] = result.index
-            outcome["points_after"] = 0
-            outcome["reason"] = f"revoked: the score of events[{contested}] is withdrawn; re-run from {record['decision_date']}"
-        else:
-            amended = result.amended
-            assert amended is not None  # the ledger built it
-            case.events[position] = amended
-            plan.amended[contested] = result.index
-            outcome["points_after"] = amended.points
-            outcome["situation_after"] = amended.situation.code
-            outcome["responsibility_after"] = amended.responsibility
-            outcome["reason"] = (f"amended: events[{contested}] {outcome['points_before']} → {amended.points} points; "
-                                 f"year {amended.date.year} and status re-run from {amended.date}")
-
+        _apply_result(case, plan, scores, result)
     for record in plan.records.values():
-        due = record["verification_due"]
-        if record["accepted"] and record["result"] is None and due and due < case.as_of.isoformat():
-            plan.warnings.append(f"appeal events[{record['event']}]: no result, and its verification was due by "
-                                 f"{due} ({record['verification_article']})")
+        due = record.verification_due
+        if record.accepted and record.result is None and due and due < case.as_of:
+            plan.warnings.append(f"appeal events[{record.event}]: no result, and its verification was due by "
+                                 f"{due} ({record.verification_article})")
     if plan.amended or plan.revoked:
         _attach_original_decisions(rulebook, original_case, plan)
     return plan
 
 
-def _attach_original_decisions(rulebook: Rulebook, original: Case, plan: AppealPlan) -> None:
-    """The decisions as first made (without the amendments), for the appeal records."""
-    from engine.evaluate.pipeline import _Evaluation
+def _apply_result(case: Case, plan: AppealPlan, scores: Dict[int, ScoreEvent], result: AppealResultEvent) -> None:
+    record = plan.records[result.appeal]
+    contested = record.contests
+    outcome = AppealOutcome(result.index, result.date, result.outcome, False, scores[contested].points, None, None,
+                            bool(record.verification_due and result.date > record.verification_due))
+    record.result = outcome
+    if not record.accepted:
+        outcome.reason = (f"the appeal was late (deadline {record.deadline}, {record.article}): "
+                          "its result is not applied")
+        return
+    outcome.applied = True
+    if result.outcome == "upheld":
+        outcome.points_after = outcome.points_before
+        outcome.reason = "upheld: the decision stands (维持原状)"
+        return
+    position = next(i for i, e in enumerate(case.events) if isinstance(e, ScoreEvent) and e.index == contested)
+    if result.outcome == "revoked":
+        del case.events[position]
+        plan.revoked[contested] = result.index
+        outcome.points_after = 0
+        outcome.reason = f"revoked: the score of events[{contested}] is withdrawn; re-run from {record.decision_date}"
+        return
+    amended = result.amended
+    assert amended is not None  # the case reader built it
+    case.events[position] = amended
+    plan.amended[contested] = result.index
+    outcome.points_after = amended.points
+    outcome.situation_after = amended.situation.code
+    outcome.responsibility_after = amended.responsibility
+    outcome.reason = (f"amended: events[{contested}] {outcome.points_before} → {amended.points} points; "
+                      f"year {amended.date.year} and status re-run from {amended.date}")
 
-    run = _Evaluation(rulebook, original, trace=False)
-    run.appeal_plan = AppealPlan(records=plan.records)
-    decisions = {d["event"]: d for d in run.run()["decisions"]}
+
+def _attach_original_decisions(rulebook: RulebookSpec, original: Case, plan: AppealPlan) -> None:
+    """The decisions as first made (without the amendments), for the appeal records."""
+    first_run = run(rulebook, original, trace=False, plan=AppealPlan(records=plan.records))
+    decisions = {d.event: d for d in first_run.decisions}
     for record in plan.records.values():
-        if record["result"] and record["result"]["applied"] and record["result"]["outcome"] != "upheld":
-            first = decisions.get(record["contests"])
-            if first:
-                record["original_decision"] = {k: first[k] for k in ("points", "year_total", "action", "months",
+        if record.result and record.result.applied and record.result.outcome != "upheld":
+            first = decisions.get(record.contests)
+            if first is not None:
+                written = to_json(first)
+                record.original_decision = {k: written[k] for k in ("points", "year_total", "action", "months",
                                                                      "ban_years", "from", "until", "rules")}

@@ -18,28 +18,59 @@ not a period running out) nor to sanction terms (a suspension is a status, not a
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, List
+from dataclasses import dataclass
+from typing import Any, Dict, List, Tuple
 
+from engine.base.dates import date_problem, parse_date
 from engine.errors import CalendarError, DeadlineError, Location, did_you_mean
-from engine.rulebook.model import DeadlineResult, Rulebook
+from engine.spec.rulebook import RulebookSpec
+from engine.spec.time import Deadline
+from engine.spec.vocabulary import DEADLINE_KINDS
 
 #: The deadline kinds of the shared vocabulary (GLOSSARY.md), in its order.
-KINDS = ("appeal", "verification", "restoration", "restoration_request", "notice", "delivery",
-         "record_update", "publication")
+KINDS = DEADLINE_KINDS
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    """A computed deadline: the date, the rule it comes from, and how it was counted."""
+
+    rulebook: str
+    kind: str
+    start: _dt.date
+    deadline: _dt.date
+    computed: _dt.date          # before 民法典 第二百零三条 moved it off a holiday (same when not moved)
+    rule: Deadline
+    notes: Tuple[str, ...] = ()
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON of ``yibao deadline --json``."""
+        rule = self.rule
+        return {
+            "deadline": self.deadline.isoformat(),
+            "kind": self.kind,
+            "article": rule.legal.article,
+            "from": self.start.isoformat(),
+            "from_means": rule.start,
+            "text": rule.legal.text,
+            "label": rule.label,
+            "rulebook": self.rulebook,
+            "bound": rule.bound,
+            "expression": rule.expression.text,
+            "computed": self.computed.isoformat(),
+            "interpretation": rule.legal.interpretation,
+            "notes": list(self.notes),
+        }
 
 
 def _as_date(value: Any) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DeadlineError(f"'{value}' is not a date; expected YYYY-MM-DD", Location(field="from")) from None
+    day = parse_date(value)
+    if day is None:
+        raise DeadlineError(date_problem(value), Location(field="from"))
+    return day
 
 
-def unknown_kind(rulebook: Rulebook, kind: str) -> DeadlineError:
+def unknown_kind(rulebook: RulebookSpec, kind: str) -> DeadlineError:
     """The error for a kind the rulebook does not define, listing the kinds it does."""
     defined = list(rulebook.deadlines)
     listing = ", ".join(defined) if defined else "none"
@@ -51,7 +82,7 @@ def unknown_kind(rulebook: Rulebook, kind: str) -> DeadlineError:
     return DeadlineError(message, Location(field="kind"))
 
 
-def compute_deadline(rulebook: Rulebook, kind: str, start: Any) -> DeadlineResult:
+def compute_deadline(rulebook: RulebookSpec, kind: str, start: Any) -> DeadlineResult:
     """The deadline of ``kind`` counted from ``start`` on ``rulebook``'s calendar (see module doc)."""
     rule = rulebook.deadlines.get(kind)
     if rule is None:

@@ -6,7 +6,7 @@ principal suspended → the pharmacy's agreement may be suspended), 济宁 五(�
 suspended or dissolved → the institution's agreement may be suspended or dissolved) and 六(三)
 (a staff member with a one-time 12 or 3+ other violations → the institution goes on the
 key-monitoring list). The rulebook states them as ``institution_rules`` whose conditions read the
-counts of :data:`engine.rulebook.model.INSTITUTION_NAMES`.
+counts of :data:`engine.spec.names.INSTITUTION`.
 
 An institution case lists the staff. Each member either states their year (``state``, and
 optionally ``suspensions``, ``terminations``, ``single_max``, ``violations``) or gives their own
@@ -16,25 +16,27 @@ ledger (``events``), which is evaluated with the person engine and summarised fo
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from engine.errors import CaseError, Location, did_you_mean
-from engine.rulebook.model import INSTITUTION_ACTIONS, Rulebook
-from engine.base.schemas import _located, _validator
-from engine.base.documents import Mark, PositionedDocument, format_path
-from engine.evaluate.ledger import _plain
-
-_STATE_RANK = {"normal": 0, "suspended": 1, "terminated": 2}
+from engine.base.dates import parse_date
+from engine.base.documents import Mark
+from engine.cases.institution import InstitutionCase, StaffMember, YearSummary, read_institution_case
+from engine.errors import CaseError
+from engine.evaluate.person import evaluate_case
+from engine.evaluate.records import TraceStep
+from engine.evaluate.write import to_json
+from engine.spec.names import INSTITUTION
+from engine.spec.rulebook import RulebookSpec
+from engine.spec.vocabulary import INSTITUTION_ACTIONS
 
 
 def _overlaps(period: Mapping[str, Any], first: _dt.date, last: _dt.date) -> bool:
-    start = _dt.date.fromisoformat(period["from"]) if period.get("from") else _dt.date.min
-    end = period.get("until")
-    end_day = _dt.date.fromisoformat(end) if end else _dt.date.max
-    return start <= last and end_day >= first
+    start = parse_date(period["from"]) if period.get("from") else _dt.date.min
+    end = parse_date(period["until"]) if period.get("until") else _dt.date.max
+    return start <= last and end >= first
 
 
-def summarise_person(result: Mapping[str, Any], year: int) -> Dict[str, Any]:
+def summarise_person(result: Mapping[str, Any], year: int) -> YearSummary:
     """A person's year from their evaluated ledger: sanctions begun or running in ``year``, scores.
 
     A suspension counts once per term that overlaps the year (a term carried over from the year
@@ -54,154 +56,96 @@ def summarise_person(result: Mapping[str, Any], year: int) -> Dict[str, Any]:
     single_max = max((d["single"] for d in decisions), default=0)
     violations = sum(1 for d in decisions if d["counted_points"] > 0 and d["points"] < 12)
     state = "terminated" if terminations else "suspended" if suspensions else "normal"
-    return {"state": state, "suspensions": suspensions, "terminations": terminations,
-            "single_max": single_max, "violations": violations}
+    return YearSummary(state, suspensions, terminations, single_max, violations, "ledger")
 
 
-class _Reader:
-    def __init__(self, document: PositionedDocument):
-        self.document = document
-
-    def error(self, message: str, *path: Any) -> CaseError:
-        if self.document.positions:
-            return CaseError(message, self.document.location(path))
-        source = self.document.source if self.document.source != "<case>" else None
-        return CaseError(message, Location(source, field=format_path(path)))
-
-
-def evaluate_institution(rulebook: Rulebook, case: Mapping[str, Any], *, source: Optional[str] = None,
-                         positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True) -> Dict[str, Any]:
-    """Evaluate an institution case (its staff in one year) against ``rulebook``'s institution rules."""
-    data = _plain(case)
-    document = PositionedDocument(data, source or "<case>", positions or {})
-    reader = _Reader(document)
-    if not isinstance(data, dict):
-        raise reader.error("an institution case must be a mapping with rulebook, as_of, institution and staff")
-    for error in _validator("institution-case").iter_errors(data):
-        located = _located(document, error)
-        raise CaseError(located.message, located.location if positions else Location(
-            source, field=located.location.field))
-    if data.get("rulebook") and data["rulebook"] != rulebook.id:
-        raise reader.error(f"this case is for rulebook '{data['rulebook']}', but was evaluated with '{rulebook.id}'",
-                           "rulebook")
+def _year_of(rulebook: RulebookSpec, case: InstitutionCase, member: StaffMember,
+             versions: Sequence[RulebookSpec]) -> YearSummary:
+    """The member's year: as the case states it, or from their own ledger run through the person engine."""
+    if member.ledger is None:
+        assert member.given is not None
+        return member.given
     try:
-        as_of = _dt.date.fromisoformat(data["as_of"])
-    except ValueError:
-        raise reader.error(f"'{data['as_of']}' is not a date; expected YYYY-MM-DD", "as_of") from None
-    year = int(data.get("year") or as_of.year)
-    institution = data["institution"]
-    kind = institution["kind"]
-    notes: List[Dict[str, Any]] = []
+        source = None if case.document.source == "<case>" else case.document.source
+        result = evaluate_case(rulebook, member.ledger, source=source,
+                               positions=member.ledger_positions, trace=False, versions=versions)
+    except CaseError as error:  # name the staff member in the field path
+        field = error.location.field or ""
+        raise error.relocated(error.location.with_field(
+            f"staff[{member.index}].{field}" if field else f"staff[{member.index}]")) from None
+    return summarise_person(result, case.year)
 
-    def note(step: str, rule: Optional[str], article: Optional[str], detail: str) -> None:
-        if trace:
-            notes.append({"step": step, "event": None, "rule": rule, "article": article, "detail": detail})
 
-    staff: List[Dict[str, Any]] = []
-    seen: Dict[str, int] = {}
-    for index, member in enumerate(data["staff"]):
-        path = ("staff", index)
-        person_id = str(member["id"])
-        if person_id in seen:
-            raise reader.error(f"staff id '{person_id}' is listed twice (first at staff[{seen[person_id]}])", *path, "id")
-        seen[person_id] = index
-        role = member["role"]
-        if role not in rulebook.roles:
-            raise reader.error(f"role '{role}' is not in the scope of {rulebook.id}; expected one of "
-                               f"{', '.join(rulebook.roles)}" + did_you_mean(role, rulebook.roles), *path, "role")
-        given = [k for k in ("state", "suspensions", "terminations", "single_max", "violations") if k in member]
-        if "events" in member:
-            if given:
-                raise reader.error(f"give either the ledger (events) or the year's summary, not both "
-                                   f"(found {', '.join(given)})", *path, given[0])
-            sub_positions = {key[2:]: mark for key, mark in (positions or {}).items()
-                             if len(key) >= 2 and key[:2] == path}
-            person_case = {"rulebook": rulebook.id, "as_of": data["as_of"],
-                           "person": {"id": person_id, "role": role},
-                           "parameters": data.get("parameters") or {}, "events": member["events"]}
-            try:
-                result = rulebook.evaluate(person_case, source=source, positions=sub_positions, trace=False)
-            except CaseError as error:  # name the staff member in the field path
-                field = error.location.field or ""
-                error.location = error.location.with_field(f"staff[{index}].{field}" if field else f"staff[{index}]")
-                raise
-            facts = summarise_person(result, year)
-            facts["from"] = "ledger"
-        else:
-            state = member.get("state", "normal")
-            facts = {
-                "state": state,
-                "suspensions": int(member.get("suspensions", 1 if state == "suspended" else 0)),
-                "terminations": int(member.get("terminations", 1 if state == "terminated" else 0)),
-                "single_max": member.get("single_max", 0),
-                "violations": int(member.get("violations", 0)),
-                "from": "given",
-            }
-            if state == "suspended" and facts["suspensions"] < 1:
-                raise reader.error("a member whose state is suspended was suspended at least once", *path, "suspensions")
-            if state == "terminated" and facts["terminations"] < 1:
-                raise reader.error("a member whose state is terminated was terminated at least once", *path, "terminations")
-        staff.append({"id": person_id, "role": role, **facts})
-
-    staff_count = int(institution.get("staff_count", len(staff)))
-    if staff_count < len(staff):
-        raise reader.error(f"staff_count {staff_count} is below the {len(staff)} staff listed",
-                           "institution", "staff_count")
-    if staff_count == 0:
-        raise reader.error("an institution with no staff has nothing to evaluate", "staff")
-
-    suspended_times = sum(m["suspensions"] for m in staff)
-    terminated_times = sum(m["terminations"] for m in staff)
-    principals = [m for m in staff if m["role"] == "pharmacy_principal"]
-    facts: Dict[str, Any] = {
-        "institution_kind": kind,
-        "year": year,
-        "staff_count": staff_count,
+def _facts(case: InstitutionCase, staff: List[Tuple[StaffMember, YearSummary]]) -> Dict[str, Any]:
+    """The counts :data:`engine.spec.names.INSTITUTION` declares, over the staff's years."""
+    count = case.staff_count
+    suspended_times = sum(s.suspensions for _, s in staff)
+    terminated_times = sum(s.terminations for _, s in staff)
+    principals = [s for m, s in staff if m.role == "pharmacy_principal"]
+    affected = sum(1 for _, s in staff if s.suspensions > 0 or s.terminations > 0)
+    return {
+        "institution_kind": case.kind,
+        "year": case.year,
+        "staff_count": count,
         "suspended_times": suspended_times,
         "terminated_times": terminated_times,
-        "suspended_persons": sum(1 for m in staff if m["suspensions"] > 0),
-        "terminated_persons": sum(1 for m in staff if m["terminations"] > 0),
-        "affected_persons": sum(1 for m in staff if m["suspensions"] > 0 or m["terminations"] > 0),
-        "principal_suspended": any(m["suspensions"] > 0 for m in principals),
-        "principal_terminated": any(m["terminations"] > 0 for m in principals),
-        "max_single": max((m["single_max"] for m in staff), default=0),
-        "max_other_violations": max((m["violations"] for m in staff), default=0),
-        "severe_persons": sum(1 for m in staff if m["single_max"] >= 12),
+        "suspended_persons": sum(1 for _, s in staff if s.suspensions > 0),
+        "terminated_persons": sum(1 for _, s in staff if s.terminations > 0),
+        "affected_persons": affected,
+        "principal_suspended": any(s.suspensions > 0 for s in principals),
+        "principal_terminated": any(s.terminations > 0 for s in principals),
+        "max_single": max((s.single_max for _, s in staff), default=0),
+        "max_other_violations": max((s.violations for _, s in staff), default=0),
+        "severe_persons": sum(1 for _, s in staff if s.single_max >= 12),
+        "share_suspended": suspended_times / count,
+        "share_terminated": terminated_times / count,
+        "share_affected": affected / count,
     }
-    facts["share_suspended"] = suspended_times / staff_count
-    facts["share_terminated"] = terminated_times / staff_count
-    facts["share_affected"] = facts["affected_persons"] / staff_count
-    note("facts", None, None, f"{year}: {staff_count} staff; suspended {suspended_times} times "
-         f"({facts['share_suspended']:.0%}), terminated {terminated_times} times ({facts['share_terminated']:.0%}), "
-         f"{facts['affected_persons']} persons suspended or terminated ({facts['share_affected']:.0%})")
 
-    env = {f"param.{k}": p.value for k, p in rulebook.parameters.items()}
-    env.update({f"param.{k}": v for k, v in (data.get("parameters") or {}).items()})
-    env.update(facts)
+
+def evaluate_institution(rulebook: RulebookSpec, case: Mapping[str, Any], *, source: Optional[str] = None,
+                         positions: Optional[Dict[Tuple, Mark]] = None, trace: bool = True,
+                         versions: Sequence[RulebookSpec] = ()) -> Dict[str, Any]:
+    """Evaluate an institution case (its staff in one year) against ``rulebook``'s institution rules."""
+    typed = read_institution_case(rulebook, case, source=source, positions=positions, versions=versions)
+    staff = [(member, _year_of(rulebook, typed, member, versions)) for member in typed.staff]
+    facts = _facts(typed, staff)
+    steps: List[TraceStep] = []
+    if trace:
+        steps.append(TraceStep("facts", None, None, None,
+                               f"{typed.year}: {typed.staff_count} staff; suspended {facts['suspended_times']} times "
+                               f"({facts['share_suspended']:.0%}), terminated {facts['terminated_times']} times "
+                               f"({facts['share_terminated']:.0%}), {facts['affected_persons']} persons suspended or "
+                               f"terminated ({facts['share_affected']:.0%})"))
+    base = {f"param.{name}": value for name, value in typed.readings.items()}
+    env = INSTITUTION.bind(base, facts)
     measures: List[Dict[str, Any]] = []
     for rule in rulebook.institution_rules:
-        if rule.applies_to and kind not in rule.applies_to:
+        if rule.applies_to and typed.kind not in rule.applies_to:
             continue
         if not rule.when(env):
             continue
         measures.append({"rule": rule.id, "action": rule.action, "measure": rule.measure,
                          "discretionary": rule.discretionary, "months_max": rule.months_max,
                          "article": rule.legal.article, "text": rule.legal.text})
-        note("institution", rule.id, rule.legal.article,
-             f"condition '{rule.when.text}' holds → {rule.action}" + (" (可以: at the agency's discretion)"
-                                                                       if rule.discretionary else ""))
+        if trace:
+            steps.append(TraceStep("institution", None, rule.id, rule.legal.article,
+                                   f"condition '{rule.when.text}' holds → {rule.action}"
+                                   + (" (可以: at the agency's discretion)" if rule.discretionary else "")))
     action = max((m["action"] for m in measures), key=INSTITUTION_ACTIONS.index, default="none")
     return {
         "rulebook": rulebook.id,
         "document": rulebook.document,
-        "institution": {"id": str(institution["id"]), "kind": kind},
-        "as_of": data["as_of"],
-        "year": year,
+        "institution": {"id": typed.institution_id, "kind": typed.kind},
+        "as_of": typed.as_of.isoformat(),
+        "year": typed.year,
         "facts": {k: (round(v, 6) if isinstance(v, float) else v) for k, v in facts.items()},
-        "staff": staff,
+        "staff": [{"id": m.id, "role": m.role, "state": s.state, "suspensions": s.suspensions,
+                   "terminations": s.terminations, "single_max": s.single_max, "violations": s.violations,
+                   "from": s.source} for m, s in staff],
         "measures": measures,
         "action": action,
         "warnings": ([f"rulebook {rulebook.id} is partial"] if rulebook.completeness == "partial" else [])
         + ([] if rulebook.institution_rules else [f"rulebook {rulebook.id} has no institution rules"]),
-        "trace": notes,
+        "trace": to_json(steps),
     }

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from engine import api
 from engine.errors import YibaoError
 from engine.rulebook import registry
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 
 
 @dataclass(frozen=True)

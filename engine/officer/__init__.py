@@ -10,12 +10,34 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from engine.api import load_rulebook
+from engine.api import (check_rulebook, describe_rulebook, load_rulebook, rulebook_origins, rulebook_provenance,
+                        rulebook_warnings)
 from engine.errors import CaseError, Location, did_you_mean
 from engine.officer.docsgen import generate
 from engine.officer.docsgen.diff import diff_rulebooks as _rule_changes, render_text, to_json
 from engine.officer.golden import GOLDEN_ROOT, golden_files
 from engine.officer.skeleton import skeleton
+from engine.officer.textlint import check_text_numbers
+
+
+def check_report(id_or_path: str, *, origins: bool = False) -> Dict[str, Any]:
+    """``yibao check`` for one rulebook, JSON-ready: errors (located), warnings, and where a rule's
+    sentence and its numbers disagree (:mod:`engine.officer.textlint`)."""
+    errors = check_rulebook(id_or_path)
+    report: Dict[str, Any] = {
+        "rulebook": id_or_path, "ok": not errors,
+        "errors": [dict(error.to_dict(), rendered=str(error)) for error in errors],
+        "summary": None, "warnings": [], "text_warnings": [],
+    }
+    if errors:
+        return report
+    report["summary"] = describe_rulebook(id_or_path)
+    report["provenance"] = rulebook_provenance(id_or_path)
+    report["warnings"] = rulebook_warnings(id_or_path)
+    report["text_warnings"] = [w.to_dict() for w in check_text_numbers(id_or_path)]
+    if origins:
+        report["origins"] = rulebook_origins(id_or_path)
+    return report
 
 
 def diff_rulebooks(a: str, b: str) -> Dict[str, Any]:
@@ -52,7 +74,7 @@ def golden_cases(target: Optional[str] = None, root: Optional[str] = None) -> Li
             return [path]
         looks_like_path = os.sep in target or "/" in target
         if path.is_dir() and (looks_like_path or not (base / target).is_dir()):
-            return sorted(path.glob("*.yaml"))
+            return golden_files(path.name, path.parent)
         if not (base / target).is_dir():
             known = sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
             raise CaseError(f"no golden cases for '{target}' under {base}; rulebooks with cases: "
@@ -64,4 +86,4 @@ def golden_cases(target: Optional[str] = None, root: Optional[str] = None) -> Li
     return golden_files(target, base)
 
 
-__all__ = ["diff_rulebooks", "diff_report", "generate_docs", "case_skeleton", "golden_cases"]
+__all__ = ["check_report", "diff_rulebooks", "diff_report", "generate_docs", "case_skeleton", "golden_cases"]

@@ -57,6 +57,10 @@ def _value(value) -> str:
 
 def report(outcome: GoldenOutcome) -> str:
     """One failed case in plain words."""
+    if outcome.problem is not None:  # the golden file itself is wrong: nothing was evaluated
+        return "\n".join([f"FAIL {outcome.path}",
+                          f"  案例文件有误 the golden file is not a golden case: {outcome.problem.one_line()}",
+                          "  See schemas/golden.schema.json and tests/golden/README.md. 请参照案例格式修改。"])
     lines = [f"FAIL {outcome.path}", f"  案例 case: {outcome.title}"]
     if outcome.articles:
         lines.append(f"  检验条款 checks: {', '.join(outcome.articles)}")

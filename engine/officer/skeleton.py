@@ -14,7 +14,7 @@ from typing import List, Mapping
 
 from engine.officer.docsgen.html import LEVEL_ZH, ROLE_ZH, WAY_ZH
 from engine.officer.docsgen.ledgers import base_date
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -76,7 +76,8 @@ def skeleton(rb: Rulebook, *, case_only: bool = False) -> str:
     if rb.effective_until and as_of > rb.effective_until:
         as_of = rb.effective_until
     event = f'    - {{kind: score, date: {day.isoformat()}, situation: "{first.code}"{level}}}'
-    head = [f"# 新案例 New case for {rb.id} ({rb.document}) — written by `yibao new-case {rb.id}`.",
+    modeline = [] if case_only else ["# yaml-language-server: $schema=../../../schemas/golden.schema.json"]
+    head = modeline + [f"# 新案例 New case for {rb.id} ({rb.document}) — written by `yibao new-case {rb.id}`.",
             "# Lines starting with # are comments: they list what this rulebook offers. 以 # 开头的行为说明。"]
     case = ["rulebook: " + rb.id, f"as_of: {as_of.isoformat()}", "person: {id: P1, role: " + rb.roles[0] + "}",
             "events:", event.replace("    - ", "  - ", 1)]
@@ -88,6 +89,7 @@ def skeleton(rb: Rulebook, *, case_only: bool = False) -> str:
         "# 请根据法规原文手工推算预期结果，然后运行 yibao test。",
         "#"] + catalogue(rb) + [
         "",
+        "kind: evaluate               # one person's ledger 个人台账 (schemas/golden.schema.json)",
         "title: FILL_IN 一句话说明本案例 what this case checks",
         f"articles: [{first.legal.article}]      # the articles this case checks 本案例检验的条款",
         "derivation: |",

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import networkx as nx
 
 from engine.errors import Location, OrgError, did_you_mean
-from engine.base.documents import Mark, PositionedDocument, format_path, load_yaml_file
+from engine.base.documents import PositionedDocument, format_path, load_yaml_file
+from engine.base.schemas import best_error
 
 #: Unit kinds, with the Chinese label used in messages.
 KIND_LABELS: Mapping[str, str] = {
@@ -203,10 +204,8 @@ class _OrgReader:
         return self.records
 
     # -- the org -----------------------------------------------------------------------------------
-    def build(self) -> Org:
-        data = self.data
-        institution = str(data["institution"])
-        records = self.read()
+    def units(self, institution: str, records: List[Tuple[Unit, Tuple]]) -> Dict[str, Unit]:
+        """Every unit by id; an id used twice (or the institution's own id) is an error."""
         units: Dict[str, Unit] = {}
         for unit, path in records:
             if unit.id == institution:
@@ -215,19 +214,20 @@ class _OrgReader:
                 first = units[unit.id].location
                 raise self.error(f"unit id '{unit.id}' is used twice (first at line {first.line})", *path, "id")
             units[unit.id] = unit
-        paths = {unit.id: path for unit, path in records}
+        return units
+
+    def containment(self, institution: str, units: Dict[str, Unit], paths: Dict[str, Tuple]) -> nx.DiGraph:
+        """The graph of who contains whom: known parents, no cycle, each kind under an allowed kind."""
         graph = nx.DiGraph()
         graph.add_node(institution, kind="institution")
         for unit in units.values():
             graph.add_node(unit.id, kind=unit.kind)
         for unit in units.values():
-            path = paths[unit.id]
             if unit.parent != institution and unit.parent not in units:
                 known = [institution] + list(units)
                 raise self.error(f"{unit.label}: unknown parent '{unit.parent}'; expected the institution "
                                  f"'{institution}' or a unit id" + did_you_mean(unit.parent or "", known),
-                                 *path, "parent")
-            parent_kind = "institution" if unit.parent == institution else units[unit.parent].kind
+                                 *paths[unit.id], "parent")
             graph.add_edge(unit.parent, unit.id, rel="contains")
         try:
             cycle = nx.find_cycle(graph, source=None)
@@ -244,64 +244,79 @@ class _OrgReader:
                 raise self.error(f"{unit.label} cannot sit directly under a {KIND_LABELS[parent_kind]} ({parent_kind}); "
                                  f"a {unit.kind} belongs under {' or '.join(PARENT_KINDS[unit.kind])}",
                                  *paths[unit.id], "id")
+        return graph
 
-        org = Org(institution, data.get("kind", "medical"), None, units, graph, self.document.source,
-                  self.where())
+    def mention(self, org: Org, person: str, path: Tuple) -> None:
+        """A person named at ``path``: not a unit's or the institution's id; remembered where first named."""
+        if person in org.units or person == org.institution:
+            what = "the institution" if person == org.institution else org.units[person].label
+            raise self.error(f"'{person}' names {what} and cannot also be a person", *path)
+        if person not in org.person_locations:
+            org.person_locations[person] = self.where(*path)
+            org.graph.add_node(person, kind="person")
+
+    def entries(self, unit: Unit, path: Tuple) -> List[Tuple[str, str, Tuple]]:
+        """(person, head | member, where) of one unit; a member listed twice is an error."""
+        seen: Dict[str, int] = {}
+        entries: List[Tuple[str, str, Tuple]] = []
+        if unit.head is not None:
+            entries.append((unit.head, "head", self.heads[unit.id]))
+        for index, member in enumerate(unit.members):
+            if member in seen:
+                raise self.error(f"'{member}' is listed twice in {unit.label}", *path, "members", index)
+            seen[member] = index
+            if member != unit.head:  # the head belongs to the unit anyway
+                entries.append((member, "member", path + ("members", index)))
+        return entries
+
+    def place(self, org: Org, paths: Dict[str, Tuple]) -> Dict[str, set]:
+        """Put every head and member in their units; the roles their places imply, by person."""
         places: Dict[str, List[Tuple[str, str]]] = {}
         inferred: Dict[str, set] = {}
-
-        def mention(person: str, path: Tuple) -> None:
-            if person in units or person == institution:
-                what = "the institution" if person == institution else units[person].label
-                raise self.error(f"'{person}' names {what} and cannot also be a person", *path)
-            if person not in org.person_locations:
-                org.person_locations[person] = self.where(*path)
-                graph.add_node(person, kind="person")
-
+        units = org.units
         for unit in units.values():
-            path = paths[unit.id]
-            seen: Dict[str, int] = {}
-            entries: List[Tuple[str, str, Tuple]] = []
-            if unit.head is not None:
-                entries.append((unit.head, "head", self.heads[unit.id]))
-            for index, member in enumerate(unit.members):
-                if member in seen:
-                    raise self.error(f"'{member}' is listed twice in {unit.label}", *path, "members", index)
-                seen[member] = index
-                if member == unit.head:
-                    continue  # the head belongs to the unit anyway
-                entries.append((member, "member", path + ("members", index)))
-            for person, relation, where in entries:
-                mention(person, where)
+            for person, relation, where in self.entries(unit, paths[unit.id]):
+                self.mention(org, person, where)
                 if unit.kind in EXCLUSIVE_KINDS:
                     for other, _ in places.get(person, ()):
                         other_unit = units[other]
                         if other_unit.kind == unit.kind and other_unit.parent == unit.parent:
                             parent = units.get(unit.parent)
-                            where_parent = parent.label if parent else f"the institution {institution}"
+                            where_parent = parent.label if parent else f"the institution {org.institution}"
                             raise self.error(
                                 f"'{person}' is in two {KIND_LABELS[unit.kind]}s of {where_parent}: "
                                 f"{other_unit.label} (line {other_unit.location.line}) and {unit.label}; "
                                 f"a person belongs to one {unit.kind} of a {parent.kind if parent else 'unit'}",
                                 *where)
                 places.setdefault(person, []).append((unit.id, relation))
-                graph.add_edge(unit.id, person, rel=relation)
+                org.graph.add_edge(unit.id, person, rel=relation)
                 role = INFERRED_ROLES.get((unit.kind, relation))
                 if role:
                     inferred.setdefault(person, set()).add(role)
+        org.person_units = {p: tuple(v) for p, v in places.items()}
+        return inferred
 
+    def build(self) -> Org:
+        data = self.data
+        institution = str(data["institution"])
+        records = self.read()
+        units = self.units(institution, records)
+        paths = {unit.id: path for unit, path in records}
+        graph = self.containment(institution, units, paths)
+        org = Org(institution, data.get("kind", "medical"), None, units, graph, self.document.source, self.where())
+        inferred = self.place(org, paths)
         legal = data.get("legal_representative")
         if legal is not None:
-            mention(str(legal), ("legal_representative",))
+            self.mention(org, str(legal), ("legal_representative",))
             org.legal_representative = str(legal)
             graph.add_edge(institution, str(legal), rel="legal_representative")
-        for person, facts in (data.get("people") or {}).items():
-            mention(str(person), ("people", person))
+        people = data.get("people") or {}
+        for person, facts in people.items():
+            self.mention(org, str(person), ("people", person))
             if facts.get("name"):
                 org.names[str(person)] = facts["name"]
-        org.person_units = {p: tuple(v) for p, v in places.items()}
         for person in org.person_locations:
-            declared = ((data.get("people") or {}).get(person) or {}).get("role")
+            declared = (people.get(person) or {}).get("role")
             guesses = inferred.get(person, set())
             org.roles[person] = declared or (next(iter(guesses)) if len(guesses) == 1 else None)
         return org
@@ -313,24 +328,20 @@ def build_org(data: Any, document: PositionedDocument, prefix: Sequence = ()) ->
     ``document`` holds the positions of ``data``; ``prefix`` is the path of ``data`` inside that
     document (``("org",)`` for an organisation written inline in a case).
     """
-    from engine.base.schemas import _located, _validator
-
     prefix = tuple(prefix)
     if not isinstance(data, Mapping):
         raise OrgError("an organisation must be a mapping with institution, legal_representative, departments, …",
                        document.location(prefix))
-    errors = sorted(_validator("org").iter_errors(data), key=lambda e: len(list(e.absolute_path)), reverse=True)
-    if errors:
-        from jsonschema.exceptions import best_match
-
-        error = best_match(errors)
-        shifted = PositionedDocument(data, document.source,
-                                     {key[len(prefix):]: mark for key, mark in document.positions.items()
-                                      if key[:len(prefix)] == prefix})
-        located = _located(shifted, error)
-        field = format_path(prefix + tuple(error.absolute_path)) or "(document)"
+    shifted = PositionedDocument(data, document.source,
+                                 {key[len(prefix):]: mark for key, mark in document.positions.items()
+                                  if key[:len(prefix)] == prefix})
+    located = best_error(shifted, "org", deepest_first=True)
+    if located is not None:
+        inner = located.location.field if located.location.field != "(document)" else ""
+        head = format_path(prefix)
+        field = head + ("" if not inner or not head or inner.startswith("[") else ".") + inner
         raise OrgError(located.message, Location(located.location.file, located.location.line,
-                                                 located.location.column, field))
+                                                 located.location.column, field or "(document)"))
     return _OrgReader(data, document, prefix).build()
 
 

@@ -27,10 +27,9 @@ from pathlib import PurePath
 from typing import Any, Dict, Mapping, Tuple
 
 from engine.base.version import __version__
-from engine.rulebook import registry
-from engine.rulebook.model import Rulebook
+from engine.spec.rulebook import RulebookSpec
 
-_own: Dict[int, Tuple["weakref.ref[Rulebook]", str]] = {}
+_own: Dict[int, Tuple["weakref.ref[RulebookSpec]", str]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -60,7 +59,7 @@ def calendar_sha256() -> str:
     return hashlib.sha256(canonical_json(days)).hexdigest()
 
 
-def content_sha256(rulebook: Rulebook) -> str:
+def content_sha256(rulebook: RulebookSpec) -> str:
     """The SHA-256 of one compiled rulebook's merged document and the holiday schedule (cached)."""
     key = id(rulebook)
     hit = _own.get(key)
@@ -71,18 +70,15 @@ def content_sha256(rulebook: Rulebook) -> str:
     return digest
 
 
-def rulebook_sha256(rulebook: Rulebook) -> str:
+def rulebook_sha256(rulebook: RulebookSpec) -> str:
     """The hash of everything in the rulebook that decides results (see the module's docstring)."""
-    if len(registry.version_files(rulebook.id)) < 2:
+    versions = rulebook.versions() if callable(getattr(rulebook, "versions", None)) else ()
+    if len(versions) < 2:
         return content_sha256(rulebook)
-    versions = registry.versions(rulebook.id)
-    if not any(version is rulebook or version.source == rulebook.source for version in versions):
-        return content_sha256(rulebook)  # loaded from elsewhere (a file given by path): it stands alone
-    combined = canonical_json([content_sha256(version) for version in versions])
-    return hashlib.sha256(combined).hexdigest()
+    return hashlib.sha256(canonical_json([content_sha256(version) for version in versions])).hexdigest()
 
 
-def rulebook_version(rulebook: Rulebook) -> str:
+def rulebook_version(rulebook: RulebookSpec) -> str:
     """The version label of the file (``<id>@<label>.yaml``), else its effective period."""
     stem = PurePath(rulebook.source).stem if rulebook.source else ""
     if "@" in stem:
@@ -91,13 +87,13 @@ def rulebook_version(rulebook: Rulebook) -> str:
     return f"{rulebook.effective_from.isoformat()}/{until}"
 
 
-def provenance(rulebook: Rulebook) -> Dict[str, str]:
+def provenance(rulebook: RulebookSpec) -> Dict[str, str]:
     """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}`` of results of ``rulebook``."""
     return {"engine_version": __version__, "rulebook_id": rulebook.id,
             "rulebook_version": rulebook_version(rulebook), "rulebook_sha256": rulebook_sha256(rulebook)}
 
 
-def stamp(rulebook: Rulebook, result: Dict[str, Any]) -> Dict[str, Any]:
+def stamp(rulebook: RulebookSpec, result: Dict[str, Any]) -> Dict[str, Any]:
     """``result`` with its ``provenance`` (and that of every per-person result inside it)."""
     stamped = provenance(rulebook)
     persons = result.get("persons")

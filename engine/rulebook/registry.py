@@ -7,19 +7,23 @@ guarded by a lock, so concurrent callers share one compiled rulebook.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
+import glob
 import os
 import stat
 import threading
+from dataclasses import replace
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from engine.errors import Location, RulebookError, RulebookNotFound, did_you_mean
 from engine.rulebook import inherit
-from engine.rulebook.model import Rulebook, build_rulebook
+from engine.rulebook.rulebook import Rulebook
+from engine.spec.build import build_spec
+from engine.spec.rulebook import RulebookSpec
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
+from engine.base.frozen import freeze as deeply_frozen
 from engine.base.resources import bundled_dir
 
 _lock = threading.RLock()
@@ -103,7 +107,8 @@ def version_files(rulebook_id: str) -> List[Path]:
     folders = [Path(name) for name, _ in key[1]]
     found: Dict[str, Path] = {}
     for folder in folders:
-        for path in sorted(folder.glob(f"{rulebook_id}.yaml")) + sorted(folder.glob(f"{rulebook_id}@*.yaml")):
+        pattern = glob.escape(rulebook_id)  # an id is a name, never a pattern ('*' matches nothing)
+        for path in sorted(folder.glob(f"{pattern}.yaml")) + sorted(folder.glob(f"{pattern}@*.yaml")):
             found.setdefault(path.name, path)
     with _lock:
         _version_cache[key] = tuple(found.values())
@@ -177,15 +182,28 @@ def resolve(id_or_path: str) -> Path:
 
 
 def compile_document(document: PositionedDocument) -> Rulebook:
-    """Schema-validate and compile one parsed rulebook document."""
+    """Schema-validate and compile one parsed rulebook document (inheritance resolved)."""
     if not isinstance(document.data, dict):
         raise RulebookError("a rulebook must be a YAML mapping with id, title, document, effective, scope, …",
                             Location(document.source, 1, 1))
+    source = document.source
     document = merged_document(document)
     validate(document, "rulebook")
-    rulebook = build_rulebook(document)
-    lineage = getattr(document, "lineage", (rulebook.id,))
-    return dataclasses.replace(rulebook, origins=tuple(inherit.origins(document)), lineage=tuple(lineage))
+    spec = build_spec(document)
+    lineage = tuple(getattr(document, "lineage", (spec.id,)))
+    spec = replace(spec, origins=deeply_frozen(tuple(inherit.origins(document))), lineage=lineage)
+    return Rulebook.of(spec, _sibling_versions(spec.id, source))
+
+
+def _sibling_versions(rulebook_id: str, source: str) -> Callable[[], Sequence[RulebookSpec]]:
+    """Every version of ``rulebook_id`` when it has several files and ``source`` is one of them;
+    nothing for a rulebook loaded from elsewhere (a file given by path stands alone)."""
+    def siblings() -> Sequence[RulebookSpec]:
+        if len(version_files(rulebook_id)) < 2:
+            return ()
+        found = versions(rulebook_id)
+        return tuple(found) if any(version.source == source for version in found) else ()
+    return siblings
 
 
 def load(id_or_path: str) -> Rulebook:

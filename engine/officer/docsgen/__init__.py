@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
 from engine import api
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parents[3]
 #: Folders searched for "one case, every province" example ledgers.

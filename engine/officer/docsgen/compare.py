@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from engine.errors import YibaoError
-from engine.rulebook.model import Rulebook
+from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.chart import line_chart
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc
@@ -92,8 +92,12 @@ class Comparison:
                     cells[rb.id] = ("—", "—")
                     continue
                 points = tier.points
-                text = (", ".join(f"{LEVEL_ZH.get(k, k)} {v}" for k, v in points.items()) if isinstance(points, Mapping)
-                        else str(points))
+                if isinstance(points, Mapping):
+                    text = ", ".join(f"{LEVEL_ZH.get(k, k)} {v}" for k, v in points.items())
+                elif points is None:  # only the tier's range is known (e.g. the national baseline)
+                    text = f"{tier.range[0]}-{tier.range[1]} 分 points (range 区间)"
+                else:
+                    text = str(points)
                 cells[rb.id] = (f"{esc(text)}<br><small>{esc(tier.legal.article)} · {len(tier.situations)} 情形 situations</small>", text)
             rows.append((str(n), f"第{n}档 tier {n}", cells))
         return compare_table("tiers", columns(self.rulebooks), rows)
@@ -159,7 +163,7 @@ class Comparison:
             entries: List[Tuple[str, Any]] = []
             if isinstance(node, Mapping):
                 entries = [(str(k), v) for k, v in node.items()]
-            elif isinstance(node, list):
+            elif isinstance(node, (list, tuple)):
                 entries = [(str(v.get("kind") or v.get("id") or i), v) for i, v in enumerate(node) if isinstance(v, Mapping)]
             for key, body in entries:
                 if key not in order:
@@ -271,7 +275,9 @@ class Comparison:
             for n in ledgers.POINTS:
                 outcome = self.tables[rb.id][kind][n]
                 if outcome.reachable:
-                    points[n] = outcome.chart_months()
+                    ranged = (outcome.action == "suspend" and outcome.months is None
+                              and outcome.months_min is not None and outcome.months_max != outcome.months_min)
+                    points[n] = (outcome.months_min, outcome.months_max) if ranged else outcome.chart_months()
             series.append((f"{rb.raw.get('jurisdiction') or rb.id} ({rb.id})", points))
         title = ("暂停月数与年度累计记分 Suspension months by year points (cumulative)" if kind == "cumulative"
                  else "暂停月数与单次记分 Suspension months by one event's points (single)")

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
-from engine.rulebook.model import Rulebook
+from engine.base.frozen import thaw
+from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.html import compact
 
@@ -36,7 +37,7 @@ class Change:
     b: Any = None
 
     def to_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        return thaw(asdict(self))  # rulebook values are frozen; JSON wants plain dicts and lists
 
     def render(self) -> str:
         if self.change == "added":
@@ -78,12 +79,12 @@ def deep(section: str, path: str, a: Any, b: Any, out: List[Change]) -> None:
             else:
                 deep(section, sub, a[key], b[key], out)
         return
-    if isinstance(a, list) and isinstance(b, list):
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         ka, kb = _keyed(a), _keyed(b)
         if ka is not None and kb is not None:
             deep(section, path, ka, kb, out)
             return
-        if all(not isinstance(x, (Mapping, list)) for x in a + b):
+        if all(not isinstance(x, (Mapping, list, tuple)) for x in list(a) + list(b)):
             removed = [x for x in a if x not in b]
             added = [x for x in b if x not in a]
             for x in removed:

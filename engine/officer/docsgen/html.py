@@ -11,6 +11,8 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
+from engine.base.frozen import thaw
+
 #: Chinese labels of the shared identifiers (GLOSSARY.md).
 ROLE_ZH = {
     "physician": "医师", "nurse": "护士", "pharmacist": "药师", "technician": "医疗技术人员",
@@ -44,27 +46,45 @@ def code(value: Any) -> str:
 
 def compact(value: Any) -> str:
     """A value as one line of YAML flow style (what an officer would write in the rulebook)."""
-    if isinstance(value, (dict, list)):
-        return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False).strip()
+    if isinstance(value, (Mapping, list, tuple)):
+        return yaml.safe_dump(thaw(value), allow_unicode=True, default_flow_style=True, width=10_000, sort_keys=False).strip()
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def law(article: Optional[str], text: Optional[str], interpretation: Optional[str] = None) -> str:
-    """The law column: article in bold, the original sentence, the engine's reading under it."""
+def prose(value: Any) -> str:
+    """Text for HTML with its `code` spans shown as code (raw HTML blocks leave Markdown backticks as they are)."""
+    parts = str(value).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return esc(value)
+    return "".join(esc(part) if i % 2 == 0 else code(part) for i, part in enumerate(parts))
+
+
+def reading(interpretation: Optional[str], interpretation_zh: Optional[str] = None) -> str:
+    """The engine's reading of the text: Chinese first, the English beside it."""
+    out = []
+    if interpretation_zh:
+        out.append(f'<div class="reading zh"><em>解释</em> {prose(interpretation_zh)}</div>')
+    if interpretation:
+        out.append(f'<div class="reading en"><em>Reading</em> {prose(interpretation)}</div>')
+    return "".join(out)
+
+
+def law(article: Optional[str], text: Optional[str], interpretation: Optional[str] = None,
+        interpretation_zh: Optional[str] = None) -> str:
+    """The law column: article in bold, the original sentence, the engine's reading under it (中文, English)."""
     head = []
     if article:
         head.append(f'<strong class="article">{esc(article)}</strong>')
     if text:
         head.append(f'<span class="law-text">{esc(text)}</span>')
-    reading = f'<div class="reading"><em>解释 Reading:</em> {esc(interpretation)}</div>' if interpretation else ""
-    return ("<br>".join(head) + reading) or "—"
+    return ("<br>".join(head) + reading(interpretation, interpretation_zh)) or "—"
 
 
 def fields(mapping: Mapping[str, Any], skip: Iterable[str] = ("article", "text", "interpretation", "source")) -> str:
-    """The rule column: ``key: value`` lines in code, in the rulebook's own order."""
-    skipped = set(skip)
+    """The rule column: ``key: value`` lines in code, in the rulebook's own order (readings are in the law column)."""
+    skipped = set(skip) | {"interpretation_zh"}
     lines = [f"{esc(k)}: {esc(compact(v))}" for k, v in mapping.items() if k not in skipped]
     return f'<pre class="rule"><code>{chr(10).join(lines)}</code></pre>' if lines else ""
 

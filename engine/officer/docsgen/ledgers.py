@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from engine.errors import YibaoError
-from engine.evaluate.ledger import allowed_points
-from engine.rulebook.model import LEVELS, Rulebook
+from engine.cases.points import allowed_points
+from engine.rulebook.rulebook import Rulebook
+from engine.spec.vocabulary import LEVELS
 
 #: Point totals the comparison pages cover (the 1-12 scale of 医保发〔2024〕23号, and 0).
 POINTS = tuple(range(0, 13))

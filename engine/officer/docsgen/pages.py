@@ -9,10 +9,13 @@ generically — law beside the remaining fields — rather than dropped.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, List, Mapping, Optional
 
-from engine.rulebook.model import Rulebook
+from engine import api
+from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
+from engine.officer.docsgen.diff import diff_rulebooks, to_json
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
 
 #: Top-level sections rendered by a dedicated function, in page order.
@@ -45,7 +48,7 @@ def section_title(key: str) -> str:
 
 
 def _legal(node: Mapping[str, Any]) -> str:
-    return law(node.get("article"), node.get("text"), node.get("interpretation"))
+    return law(node.get("article"), node.get("text"), node.get("interpretation"), node.get("interpretation_zh"))
 
 
 def metadata(rb: Rulebook) -> List[str]:
@@ -94,7 +97,8 @@ def parameters(rb: Rulebook) -> List[str]:
         rule = {"value": body.get("value"), "allowed": body.get("allowed")}
         if body.get("ambiguity") is not None:
             rule["ambiguity"] = body["ambiguity"]
-        rows.append((code(name), law("、".join(body.get("articles") or ()), None, body.get("interpretation")),
+        rows.append((code(name), law("、".join(body.get("articles") or ()), None, body.get("interpretation"),
+                                     body.get("interpretation_zh")),
                      f"采用 chosen: <strong>{esc(compact(body.get('value')))}</strong>" + fields(rule)))
     return ["## 解释参数 Readings of ambiguous text", "",
             "Where the text allows more than one reading, the rulebook chooses one; a case may choose another "
@@ -110,7 +114,7 @@ def responsibility(rb: Rulebook) -> List[str]:
     rows = [(f"{code(level)} {esc(LEVEL_ZH.get(level, ''))}", law(None, body.get("text")), esc(body.get("label")))
             for level, body in (node.get("levels") or {}).items()]
     out = ["## 责任程度 Responsibility", "",
-           law(node.get("article"), node.get("text"), node.get("interpretation")), "",
+           _legal(node), "",
            f"A score event {'must' if node.get('required') else 'need not'} name a responsibility level. "
            f"记分事件{'须' if node.get('required') else '无须'}注明责任程度。", ""]
     if rows:
@@ -237,7 +241,7 @@ def _item_label(index: int, body: Mapping[str, Any]) -> str:
 
 
 def _legal_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
+    return isinstance(value, (list, tuple)) and bool(value) and all(
         isinstance(i, Mapping) and ("article" in i or "text" in i) for i in value)
 
 
@@ -254,7 +258,7 @@ def _item_rows(label: str, item: Mapping[str, Any]) -> List[tuple]:
 
 def _collection_rows(value: Any) -> Optional[List[tuple]]:
     """Rows for a list of mappings (one per item) or a mapping of mappings (one per key)."""
-    if isinstance(value, list) and value and all(isinstance(i, Mapping) for i in value):
+    if isinstance(value, (list, tuple)) and value and all(isinstance(i, Mapping) for i in value):
         return [row for i, item in enumerate(value) for row in _item_rows(_item_label(i, item), item)]
     if isinstance(value, Mapping) and value and not any(k in value for k in ("article", "text")) \
             and all(isinstance(v, Mapping) for v in value.values()):
@@ -277,7 +281,7 @@ def generic(key: str, node: Any, level: int = 2) -> List[str]:
             out += [beside([(code(key), legal, fields(plain))]), ""]
         for child_key, child_rows in children.items():
             out += [f"**{esc(child_key)}**", "", beside(child_rows), ""]
-    elif isinstance(node, list):
+    elif isinstance(node, (list, tuple)):
         out += [beside([(str(i + 1), "—", esc(compact(item))) for i, item in enumerate(node)]), ""]
     else:
         out += [f"`{compact(node)}`", ""]
@@ -299,9 +303,30 @@ def rulebook_page(rb: Rulebook) -> str:
             out += generic(key, rb.raw[key])
     out += restoration(rb)
     out += settlement(rb)
+    out += versions(rb)
     out += ["---", "", f"Generated from `{esc(rb.source)}` by `yibao docs`; do not edit this page — edit the rulebook. "
             "本页由规则集自动生成，请修改规则集而非本页。", ""]
     return "\n".join(out)
+
+
+def versions(rb: Rulebook) -> List[str]:
+    """Every version of the rulebook over time (``<id>.yaml``, ``<id>@<label>.yaml``) and what changed between them."""
+    found = api.rulebook_versions(rb.id) or [rb]
+    rows = [(code(Path(str(v.source)).name), esc(v.document), esc(v.effective_from.isoformat()),
+             esc(v.effective_until.isoformat() if v.effective_until else "—")) for v in found]
+    out = ["## 版本沿革 Versions over time", "",
+           table(["文件 file", "文号 document", "施行 from", "至 until"], rows), ""]
+    if len(found) == 1:
+        return out + ["目前只有一个版本。新版本另存为 `" + rb.id + "@<标签>.yaml`（注明施行日期）后，各版本间的逐条差异显示在此。 "
+                      "One version so far: a new version saved as `" + rb.id + "@<label>.yaml` (with its effective "
+                      "dates) appears here with the rule-by-rule changes from the one before.", ""]
+    for before, after in zip(found, found[1:]):
+        changes = to_json(before, after, diff_rulebooks(before, after))["changes"]
+        out += [f"### {esc(before.effective_from.isoformat())} → {esc(after.effective_from.isoformat())}", ""]
+        out += [table(["部分 section", "位置 where", "变化 change", "原 before", "新 after"],
+                      [(esc(c["section"]), esc(c["path"]), esc(c["change"]), esc(c.get("a")), esc(c.get("b")))
+                       for c in changes]) if changes else "无差异 no differences", ""]
+    return out
 
 
 def index_page(rulebooks: List[Rulebook]) -> str:

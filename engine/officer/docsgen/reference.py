@@ -2,18 +2,18 @@
 
 * every field of ``schemas/rulebook.schema.json`` with its Chinese/English title, description and type;
 * for each place in a rulebook that holds a condition, the names the engine binds there (the
-  ``*_NAMES`` tables of :mod:`engine.rulebook.model`, whatever tables exist), with their types;
+  contexts of :mod:`engine.spec.names`, the one declaration the type checker and the evaluation use);
 * the functions a condition may call (:data:`engine.dsl.functions.FUNCTIONS`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Mapping, Tuple
+from typing import Any, Iterator, List, Mapping, Tuple
 
 from engine.dsl.functions import FUNCTIONS
-from engine.rulebook import model
+from engine.spec.names import CONTEXTS as NAME_CONTEXTS
 from engine.base.schemas import load_schema
-from engine.officer.docsgen.html import esc
+from engine.officer.docsgen.html import esc, prose
 
 #: Meanings of the names conditions read (the engine's own comments, in words).
 NAME_NOTES = {
@@ -38,12 +38,16 @@ NAME_NOTES = {
     "emergency": "急诊、抢救等特殊情形",
 }
 
-#: Where each table of names applies, by its name in engine.rulebook.model.
-CONTEXTS = {
-    "CONSEQUENCE_NAMES": "consequences.rules[].when",
-    "REPAIR_NAMES": "repair.ways.*.points / bands[].when, repair.refuse[].when",
-    "RESTORATION_NAMES": "restoration.allowed_when",
-    "SETTLEMENT_NAMES": "settlement[].when / settled",
+#: Where the conditions of each context are written in a rulebook.
+PLACES = {
+    "consequence": "consequences.rules[].when",
+    "obligation": "obligations.*.consequences[].when",
+    "institution": "institution_rules[].when",
+    "repair": "repair.ways.*.points / bands[].when, repair.refuse[].when",
+    "restoration": "restoration.allowed_when",
+    "measure": "institution_measures.rules[].when",
+    "settlement": "settlement[].when / settled",
+    "deadline": "deadlines.*.deadline",
 }
 
 
@@ -88,18 +92,17 @@ def page() -> str:
     out.append("<table><thead><tr><th>field 字段</th><th>title 名称</th><th>type 类型</th><th>description 说明</th></tr></thead><tbody>")
     for path, node in rows:
         out.append(f"<tr><td><code>{esc(path)}</code></td><td>{esc(node.get('title', ''))}</td>"
-                   f"<td><code>{esc(_type(node))}</code></td><td>{esc(node.get('description', ''))}</td></tr>")
+                   f"<td><code>{esc(_type(node))}</code></td><td>{prose(node.get('description', ''))}</td></tr>")
     out.append("</tbody></table>")
     out += ["", "Fields starting with `$` are shared definitions: `$tier` is an item of `scoring.tiers`, "
             "`$consequence` of `consequences.rules`, `$repair_way` of `repair.ways`, `$settlement` of `settlement`.", ""]
     out += ["## 条件中可用的名称 Names a condition may read", ""]
-    tables: Dict[str, Mapping[str, str]] = {name: value for name, value in vars(model).items()
-                                            if name.endswith("_NAMES") and isinstance(value, Mapping)}
-    for name, names in tables.items():
-        out += [f"### {esc(CONTEXTS.get(name, name))}", "",
+    for family, context in NAME_CONTEXTS.items():
+        out += [f"### {esc(PLACES.get(family, family))}", "",
                 "<table><thead><tr><th>name</th><th>type</th><th>meaning 含义</th></tr></thead><tbody>"]
-        for key, kind in names.items():
-            out.append(f"<tr><td><code>{esc(key)}</code></td><td>{esc(kind)}</td><td>{esc(NAME_NOTES.get(key, ''))}</td></tr>")
+        for key, kind in context.types.items():
+            meaning = NAME_NOTES.get(key) or context.meanings.get(key, "")
+            out.append(f"<tr><td><code>{esc(key)}</code></td><td>{esc(kind)}</td><td>{prose(meaning)}</td></tr>")
         out += ["</tbody></table>", ""]
     out += ["Every condition may also read the rulebook's readings as `param.NAME`.", "",
             "## 函数 Functions", "",
@@ -107,6 +110,6 @@ def page() -> str:
     for function in FUNCTIONS.values():
         args = ", ".join(function.params) + (", …" if getattr(function, "variadic", False) else "")
         out.append(f"<tr><td><code>{esc(function.name)}</code></td><td>{esc(args)}</td><td>{esc(function.returns)}</td>"
-                   f"<td>{esc(getattr(function, 'doc', ''))}</td></tr>")
+                   f"<td>{prose(getattr(function, 'doc', ''))}</td></tr>")
     out += ["</tbody></table>", ""]
     return "\n".join(out)

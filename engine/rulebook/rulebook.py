@@ -1,0 +1,83 @@
+"""The :class:`Rulebook` facade: a compiled rulebook spec with the operations embedders call.
+
+A :class:`Rulebook` *is* its :class:`~engine.spec.rulebook.RulebookSpec` (every field of the spec
+is readable on it) plus ``evaluate``, ``can_settle``, ``deadline`` and ``attribute``, which hand
+the spec to the evaluation layer; every result leaves here with its ``provenance``
+(:mod:`engine.rulebook.provenance`). The registry (:mod:`engine.rulebook.registry`) makes them and
+tells each one where its sibling versions are, so that every event of a case is judged by the
+version in force on its date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+
+from engine.base.documents import Mark
+from engine.evaluate.attributed import evaluate_with_attribution, uses_attribution
+from engine.evaluate.attribution import attribute_case
+from engine.evaluate.deadlines import DeadlineResult, compute_deadline
+from engine.evaluate.person import can_settle_case, evaluate_case
+from engine.rulebook.provenance import stamp
+from engine.spec.rulebook import RulebookSpec
+
+Positions = Optional[Dict[Tuple, Mark]]
+
+
+def _alone() -> Sequence[RulebookSpec]:
+    return ()
+
+
+@dataclass(frozen=True, repr=False)
+class Rulebook(RulebookSpec):
+    """A compiled rulebook: immutable, safe to share between threads.
+
+    Use :func:`engine.load_rulebook` to get one; ``evaluate`` runs a case against it.
+    """
+
+    #: Every version of this rulebook id, by effective period (empty: this file stands alone).
+    versions: Callable[[], Sequence[RulebookSpec]] = field(default=_alone, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, spec: RulebookSpec, versions: Callable[[], Sequence[RulebookSpec]] = _alone) -> "Rulebook":
+        """The facade over ``spec``; ``versions`` lists the sibling versions when there are several."""
+        values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(RulebookSpec)}
+        return cls(**values, versions=versions)
+
+    def evaluate(self, case: Mapping[str, Any], *, source: Optional[str] = None, positions: Positions = None,
+                 trace: bool = True) -> Dict[str, Any]:
+        """Evaluate one person's ledger; returns the JSON-ready result of ``yibao evaluate --json``.
+
+        A case with an organisation, attributed score events or events naming their ``person`` is
+        attributed first, then every assigned person is scored (docs/contract.md).
+        """
+        versions = self.versions()
+        if uses_attribution(case):
+            return stamp(self, evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace,
+                                                         versions=versions))
+        return stamp(self, evaluate_case(self, case, source=source, positions=positions, trace=trace,
+                                         versions=versions))
+
+    def can_settle(self, case: Mapping[str, Any], date: Any, emergency: bool = False) -> Dict[str, Any]:
+        """Would a claim on ``date`` (``YYYY-MM-DD`` or a date) by this case's person be settled?
+
+        Returns ``{person, date, emergency, settled, state, article, rule, reason}``: the status on
+        that date (from evaluating the case) judged by the rulebook's settlement rules.
+        """
+        return stamp(self, can_settle_case(self, case, date, emergency, evaluate=self.evaluate))
+
+    def deadline(self, kind: str, start: Any) -> DeadlineResult:
+        """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
+
+        ``start`` is a date or ``YYYY-MM-DD`` text. Raises :class:`~engine.errors.DeadlineError`
+        for a kind the rulebook does not define and :class:`~engine.errors.CalendarError` for a date
+        without holiday data.
+        """
+        return compute_deadline(self, kind, start)
+
+    def attribute(self, case: Mapping[str, Any], *, source: Optional[str] = None,
+                  positions: Positions = None) -> Dict[str, Any]:
+        """Who bears which responsibility for one finding (the annex rules over the organisation);
+        returns the JSON-ready result of ``yibao attribute --json``."""
+        return stamp(self, attribute_case(self, case, source=source, positions=positions))
