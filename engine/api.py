@@ -5,15 +5,17 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from engine.errors import CaseError, InvalidRulebook, Location, YibaoError
-from engine.spec.build import build_spec
+from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
+from engine.base.limits import MAX_CASE_FILE_BYTES
+from engine.base.schemas import schema_errors
+from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError
 from engine.rulebook import registry
 from engine.rulebook.rulebook import Rulebook
 from engine.rulebook.provenance import provenance, stamp
-from engine.base.documents import load_yaml, load_yaml_file
-from engine.base.limits import MAX_CASE_FILE_BYTES
+from engine.spec.build import build_spec
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -60,6 +62,8 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
     rulebook_id = rulebook or data.get("rulebook")
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
+    if not rulebook:
+        _check_named_id(rulebook_id, document.location(("rulebook",)))
     try:
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
@@ -73,7 +77,7 @@ def check_rulebook(id_or_path: str) -> List["YibaoError"]:
     """Every error of a rulebook (schema, then compile), located; an empty list when it is valid."""
     path = registry.resolve(id_or_path)
     try:
-        document = load_yaml_file(registry._display_path(path))
+        document = load_yaml_file(registry.display_path(path))
     except YibaoError as error:
         return [error]
     return _document_errors(document)
@@ -97,9 +101,7 @@ def compile_rulebook_text(text: str, source: str) -> Rulebook:
     return registry.compile_document(load_yaml(text, source))
 
 
-def _document_errors(document) -> List["YibaoError"]:
-    from engine.base.schemas import schema_errors
-
+def _document_errors(document: PositionedDocument) -> List[YibaoError]:
     if not isinstance(document.data, dict):
         return [CaseError("a rulebook must be a YAML mapping", Location(document.source, 1, 1))]
     try:
@@ -188,8 +190,6 @@ def deadline(id_or_path: Any, kind: str, start: Any) -> Dict[str, Any]:
     A kind the rulebook does not define raises :class:`~engine.errors.DeadlineError` listing
     the kinds it does.
     """
-    from engine.errors import DeadlineError
-
     rulebook = _rulebook_of(None, id_or_path)
     if not isinstance(kind, str):
         raise DeadlineError(f"a deadline kind is a name such as 'appeal', got {kind!r}; {rulebook.id} defines "
@@ -208,24 +208,19 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Any = None, trace: b
 
     See :mod:`engine.evaluate.institution` and ``schemas/institution-case.schema.json``.
     """
-    from engine.evaluate.institution import evaluate_institution as _evaluate
-
     if isinstance(rulebook, Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
-        return _evaluate(rulebook, case, source=source, positions=positions, trace=trace)
+        return rulebook.evaluate_institution(case, source=source, positions=positions, trace=trace)
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: hainan)", Location(source, 1, 1, "rulebook"))
-    compiled = load_rulebook(str(rulebook_id))
-    return stamp(compiled, _evaluate(compiled, case, source=source, positions=positions, trace=trace))
+    return load_rulebook(str(rulebook_id)).evaluate_institution(case, source=source, positions=positions, trace=trace)
 
 
 def evaluate_institution_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
     """Evaluate the institution case file at ``path`` (YAML or JSON); errors point into that file."""
-    from engine.evaluate.institution import evaluate_institution as _evaluate
-
     document, compiled = _read_case_file(
         path, rulebook, "an institution case must be a mapping with rulebook, as_of, institution and staff")
-    return stamp(compiled, _evaluate(compiled, document.data, source=path, positions=document.positions, trace=trace))
+    return compiled.evaluate_institution(document.data, source=path, positions=document.positions, trace=trace)
 
 
 def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, Any]:
@@ -252,7 +247,21 @@ def _rulebook_of(case: Any, rulebook: Any = None) -> Rulebook:
                             Location(field="rulebook"))
     if not isinstance(rulebook, str) or not rulebook:
         raise CaseError(f"rulebook must be an id such as 'inner-mongolia', got {rulebook!r}", Location(field="rulebook"))
+    if isinstance(case, Mapping) and case.get("rulebook") == rulebook:
+        _check_named_id(rulebook, Location(field="rulebook"))
     return load_rulebook(rulebook)
+
+
+#: A rulebook id as a case may name it: a name, never a path (a case must not make the engine read
+#: an arbitrary file, e.g. /proc/self/environ); a file is given by the caller (``--rulebook FILE``).
+_RULEBOOK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*(@[A-Za-z0-9_.-]+)?")
+
+
+def _check_named_id(value: Any, where: Location) -> None:
+    text = str(value)
+    if not _RULEBOOK_ID.fullmatch(text) or text.endswith((".yaml", ".yml", ".json")):
+        raise CaseError(f"a case names its rulebook by id (e.g. inner-mongolia), got {text!r}; "
+                        "to use a rulebook file, give it as --rulebook FILE", where)
 
 
 def evaluate_case(case: Mapping[str, Any], *, rulebook: Any = None, trace: bool = True) -> Dict[str, Any]:

@@ -261,7 +261,6 @@ class RulebookCalendar:
 
 def package_years() -> tuple[int, ...]:
     """The years for which the installed ``chinese-calendar`` has State Council schedules."""
-    from chinese_calendar import constants
-
+    constants = chinese_calendar.constants
     years = {d.year for d in constants.holidays} | {d.year for d in constants.workdays}
     return tuple(sorted(years))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Mapping, Optional
 
 from engine.base.calendar import Duration, default_calendar
-from engine.errors import DslEvaluationError, Location, YibaoError
+from engine.errors import DslEvaluationError, DslTypeError, Location, YibaoError
 from engine.dsl import ast
 from engine.dsl.functions import FUNCTIONS, Function, InclusiveRange
 from engine.dsl.parser import parse_expression
@@ -137,8 +137,6 @@ def compile_node(text: str, node: ast.Node, names: Mapping[str, str], *,
                  expect: Optional[str] = None,
                  shift: Optional[Callable] = None) -> CompiledExpression:
     """Type-check ``node`` against ``names`` and compile it into a :class:`CompiledExpression`."""
-    from engine.errors import DslTypeError
-
     location = location or Location()
     kind, types = check_types(text, node, names, functions, location)
     if expect and kind not in (expect, "any"):

@@ -24,10 +24,11 @@ import re
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from engine.base.documents import Mark
+from engine.base.limits import MAX_NESTING
 from engine.errors import CaseError, Location
 
-#: Deepest nesting of arrays and objects accepted.
-MAX_DEPTH = 64
+#: Deepest nesting of arrays and objects accepted (the engine's one limit, engine/base/limits.py).
+MAX_DEPTH = MAX_NESTING
 #: Most digits in an integer (ids up to 18 digits; nothing in a case counts higher).
 MAX_INT_DIGITS = 18
 

@@ -144,7 +144,7 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> 
             start = None
     if start is not None and len(files) > 1:
         for path in files:
-            document = load_yaml_file(_display_path(path))
+            document = load_yaml_file(display_path(path))
             effective = document.data.get("effective") if isinstance(document.data, dict) else None
             try:
                 low = _dt.date.fromisoformat(str(effective["from"]))
@@ -153,7 +153,7 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> 
                 continue
             if low <= start and (high is None or start <= high):
                 return document
-    return load_yaml_file(_display_path(chosen))
+    return load_yaml_file(display_path(chosen))
 
 
 def merged_document(document: PositionedDocument) -> PositionedDocument:
@@ -214,13 +214,13 @@ def load(id_or_path: str) -> Rulebook:
         cached = _cache.get(key)
         if cached is not None:
             return cached
-        display = _display_path(path)
+        display = display_path(path)
         rulebook = compile_document(load_yaml_file(display))
         _cache[key] = rulebook
         return rulebook
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A path relative to the working directory where possible (shorter error messages)."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))

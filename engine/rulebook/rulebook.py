@@ -18,6 +18,7 @@ from engine.base.documents import Mark
 from engine.evaluate.attributed import evaluate_with_attribution, uses_attribution
 from engine.evaluate.attribution import attribute_case
 from engine.evaluate.deadlines import DeadlineResult, compute_deadline
+from engine.evaluate.institution import evaluate_institution
 from engine.evaluate.person import can_settle_case, evaluate_case
 from engine.rulebook.provenance import stamp
 from engine.spec.rulebook import RulebookSpec
@@ -66,6 +67,13 @@ class Rulebook(RulebookSpec):
         that date (from evaluating the case) judged by the rulebook's settlement rules.
         """
         return stamp(self, can_settle_case(self, case, date, emergency, evaluate=self.evaluate))
+
+    def evaluate_institution(self, case: Mapping[str, Any], *, source: Optional[str] = None,
+                             positions: Positions = None, trace: bool = True) -> Dict[str, Any]:
+        """Evaluate an institution case (its staff in one natural year) against the institution rules;
+        returns the JSON-ready result of ``yibao institution --json``."""
+        return stamp(self, evaluate_institution(self, case, source=source, positions=positions, trace=trace,
+                                                versions=self.versions()))
 
     def deadline(self, kind: str, start: Any) -> DeadlineResult:
         """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, List, Optional, Sequence
 
 from engine import api
+from engine.officer.docsgen import compare, pages, reference
 from engine.rulebook.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,8 +50,6 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
     Returns the files written. Old generated pages under ``out/rulebooks`` and ``out/compare`` are
     removed first, so a rulebook that is gone leaves no stale page.
     """
-    from engine.officer.docsgen import compare, pages, reference
-
     out = Path(out)
     ids = list(rulebook_ids) if rulebook_ids is not None else api.list_rulebooks()
     rulebooks: List[Rulebook] = [api.load_rulebook(rid) for rid in ids]

@@ -17,6 +17,7 @@ import yaml
 from engine.errors import YibaoError
 from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
+from engine.officer.golden import compare_case
 from engine.officer.docsgen.chart import line_chart
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, code, compact, compare_table, esc
 
@@ -353,8 +354,6 @@ def _shift_years(value: str, years: int) -> str:
 def adapt(example: Example, rb: Rulebook) -> Tuple[Dict[str, Any], int]:
     """The example's case for ``rb``: its id, its events' ``by_rulebook`` overrides (``tests/golden/compare/``),
     and its dates moved by whole years into the rulebook's period."""
-    from engine.officer.golden import compare_case
-
     case = compare_case(example.case, rb.id)  # a copy, with the events' `by_rulebook` fields for this rulebook
     params = case.get("parameters")
     if params:  # readings the rulebook does not have are left out

@@ -18,6 +18,7 @@ from engine.base.frozen import thaw
 from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.html import compact
+from engine.officer.docsgen.titles import section_title
 
 #: (section, path in the raw rulebook) in report order; ``consequences`` and ``situations`` are special.
 METADATA = ("id", "title", "jurisdiction", "document", "issuers", "published", "effective", "completeness",
@@ -169,12 +170,6 @@ SECTION_TITLES = {
 }
 
 
-def _section_title(key: str) -> str:
-    from engine.officer.docsgen.pages import section_title
-
-    return section_title(key)
-
-
 def render_text(a: Rulebook, b: Rulebook, changes: Iterable[Change]) -> str:
     """The report of ``yibao diff``: grouped by section, + added, - removed, ~ changed."""
     changes = list(changes)
@@ -187,7 +182,7 @@ def render_text(a: Rulebook, b: Rulebook, changes: Iterable[Change]) -> str:
         if change.section != section:
             section = change.section
             count = sum(1 for c in changes if c.section == section)
-            lines.append(f"[{SECTION_TITLES.get(section) or _section_title(section)}] {count} difference(s)")
+            lines.append(f"[{SECTION_TITLES.get(section) or section_title(section)}] {count} difference(s)")
         lines.append(change.render())
     lines.append(f"{len(changes)} difference(s)")
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from engine import api
 from engine.rulebook.rulebook import Rulebook
 from engine.officer.docsgen import ledgers
 from engine.officer.docsgen.diff import diff_rulebooks, to_json
+from engine.officer.docsgen.titles import section_title
 from engine.officer.docsgen.html import DEADLINE_ZH, LEVEL_ZH, ROLE_ZH, WAY_ZH, beside, code, compact, esc, fields, law, table
 
 #: Top-level sections rendered by a dedicated function, in page order.
@@ -24,29 +25,6 @@ KNOWN = ("id", "title", "jurisdiction", "document", "issuers", "published", "eff
          "consequences", "repair", "restoration", "settlement")
 
 #: Headings of sections rendered generically (format additions); others get their key as heading.
-SECTION_TITLES = {
-    "deadlines": "期限 Deadlines",
-    "attribution": "责任认定 Attribution",
-    "calendar": "工作日 Calendar",
-    "appeal": "异议申诉 Appeal",
-    "publication": "公开 Publication",
-    "records": "登记备案 Records",
-}
-
-
-def section_title(key: str) -> str:
-    """A heading for a top-level section: ours, else the schema's bilingual title (``English / 中文``), else the key."""
-    if key in SECTION_TITLES:
-        return SECTION_TITLES[key]
-    from engine.base.schemas import load_schema
-
-    title = ((load_schema("rulebook").get("properties") or {}).get(key) or {}).get("title")
-    if title and " / " in title:
-        english, chinese = title.split(" / ", 1)
-        return f"{chinese} {english}"
-    return title or key.replace("_", " ").capitalize()
-
-
 def _legal(node: Mapping[str, Any]) -> str:
     return law(node.get("article"), node.get("text"), node.get("interpretation"), node.get("interpretation_zh"))
 

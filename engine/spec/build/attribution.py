@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.base.frozen import FrozenDict
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from engine.org.functions import ATTRIBUTION_FUNCTIONS, ATTRIBUTION_NAMES
 from engine.spec.attribution import Attribution, AttributionRule, Outcome, Row, RowGroup
