@@ -13,4 +13,4 @@ from engine.api import attribute, can_settle, evaluate_case, rulebook_summary  #
 from engine.errors import NotSupported, YibaoError  # noqa: F401
 from engine.rulebook.rulebook import Rulebook  # noqa: F401
 
-__version__ = "0.1.0"
+from engine.base.version import __version__  # noqa: E402,F401

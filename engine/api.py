@@ -6,7 +6,7 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
 from engine.base.limits import MAX_CASE_FILE_BYTES
@@ -14,6 +14,7 @@ from engine.base.schemas import schema_errors
 from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError
 from engine.rulebook import registry
 from engine.rulebook.rulebook import Rulebook
+from engine.rulebook.provenance import provenance, stamp
 from engine.spec.build import build_spec
 
 
@@ -25,6 +26,25 @@ def load_rulebook(id_or_path: str) -> Rulebook:
 def list_rulebooks() -> List[str]:
     """Ids of the rulebooks that can be loaded by id."""
     return registry.available_ids()
+
+
+def load_rulebooks(ids: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Rulebook], Dict[str, YibaoError]]:
+    """Compile every rulebook that can be loaded by id (or those in ``ids``), each on its own.
+
+    Returns ``(compiled, broken)``: the compiled rulebooks by id, and for each id that failed to
+    load, its located error. One broken rulebook (say, in an operator's ``YIBAO_RULEBOOKS`` folder)
+    never stops the others; the caller reports it (``yibao list``, ``yibao serve``).
+    """
+    compiled: Dict[str, Rulebook] = {}
+    broken: Dict[str, YibaoError] = {}
+    for rid in list_rulebooks() if ids is None else ids:
+        try:
+            rulebook = load_rulebook(rid)
+        except YibaoError as error:
+            broken[rid] = error
+        else:
+            compiled[rulebook.id] = rulebook
+    return compiled, broken
 
 
 def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
@@ -112,6 +132,12 @@ def describe_rulebook(id_or_path: str) -> str:
             + (f"; extends {' → '.join(rb.lineage[1:])}" if len(rb.lineage) > 1 else ""))
 
 
+def rulebook_provenance(id_or_path: Any) -> Dict[str, str]:
+    """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}``: what every result of this
+    rulebook carries as ``provenance`` (see :mod:`engine.rulebook.provenance`)."""
+    return provenance(_rulebook_of(None, id_or_path))
+
+
 def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
     """For every effective rule of a rulebook: section, id and the file:line it came from."""
     return [dict(row) for row in load_rulebook(id_or_path).origins]
@@ -145,14 +171,15 @@ def version_warnings(rulebook_id: str) -> List[str]:
 
 
 def rulebook_index() -> List[Dict[str, Any]]:
-    """Id, document, title and effective date of every rulebook."""
-    rows = []
-    for rid in list_rulebooks():
-        rb = load_rulebook(rid)
-        rows.append({"id": rb.id, "document": rb.document, "title": rb.title,
-                     "effective_from": rb.effective_from.isoformat(),
-                     "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
-    return rows
+    """Id, document, title and effective date of every rulebook that loads (see :func:`load_rulebooks`)."""
+    return [index_row(rb) for rb in load_rulebooks()[0].values()]
+
+
+def index_row(rb: Rulebook) -> Dict[str, Any]:
+    """One rulebook as a row of ``yibao list --json`` and ``GET /v1/rulebooks``."""
+    return {"id": rb.id, "document": rb.document, "title": rb.title,
+            "effective_from": rb.effective_from.isoformat(),
+            "effective_until": rb.effective_until.isoformat() if rb.effective_until else None}
 
 
 def deadline(id_or_path: Any, kind: str, start: Any, exceptions: Sequence[str] = ()) -> Dict[str, Any]:
@@ -171,7 +198,7 @@ def deadline(id_or_path: Any, kind: str, start: Any, exceptions: Sequence[str] =
                             f"{', '.join(rulebook.deadlines) or 'none'}", Location(field="kind"))
     if isinstance(exceptions, str):
         exceptions = (exceptions,)
-    return rulebook.deadline(kind, start, tuple(exceptions)).to_dict()
+    return stamp(rulebook, rulebook.deadline(kind, start, tuple(exceptions)).to_dict())
 
 
 def deadline_kinds(id_or_path: str) -> List[str]:

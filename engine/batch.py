@@ -34,7 +34,6 @@ import csv
 import json
 import os
 import re
-import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -42,6 +41,10 @@ from pathlib import Path
 from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from engine.errors import YibaoError
+from engine.faces import jsonin
+from engine.faces.interrupt import StopSignals, ignore_stop_signals, stops_held
+from engine.faces.output import AtomicOutput, temp_path
+from engine.faces.status import ParquetWriter, csv_header, csv_lines, error_row, status_rows
 
 try:  # orjson is 3-5x faster at both ends; the json module gives the same data
     import orjson as _orjson
@@ -66,13 +69,27 @@ EXIT_SOME_REJECTED = 3
 
 # -- reading ---------------------------------------------------------------------------------------
 
-def _loads(text: str) -> Any:
-    if _orjson is not None:
-        try:
-            return _orjson.loads(text)
-        except _orjson.JSONDecodeError:
-            pass  # orjson refuses a few things json accepts (integers beyond 64 bits): let json decide
-    return json.loads(text)
+#: The largest CSV cell (bytes of text) a record may have; larger is that person's error.
+MAX_CSV_FIELD = 128 * 1024
+# The csv module's own limit while reading: above ours, so that a large cell is one person's
+# located error (not a csv.Error, which cannot say whose row it was).
+_CSV_READ_LIMIT = 64 * 1024 * 1024
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as read with surrogateescape
+
+
+def _not_utf8(text: str) -> Optional[str]:
+    """Where ``text`` (read with surrogateescape) had bytes that are not UTF-8, as a message."""
+    found = _NOT_UTF8.search(text)
+    if found is None:
+        return None
+    return f"not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x} at column {found.start() + 1})"
+
+
+def _printable_id(person: Any) -> Any:
+    """A person id that can be written as JSON (a lone surrogate, or a byte that was not UTF-8, as an escape)."""
+    if isinstance(person, str):
+        return person.encode("utf-8", "backslashreplace").decode("utf-8")
+    return person if isinstance(person, (int, float, bool, type(None))) else _printable_id(str(person))
 
 
 def _dumps(data: Any) -> bytes:
@@ -91,10 +108,25 @@ def read_jsonl(path: str) -> Iterator[Tuple[int, Any]]:
 
 
 def read_csv(path: str) -> Iterator[Tuple[int, Any]]:
-    """``(first line, (header, [(line, row), …]))`` for each run of rows of one person."""
+    """``(first line, (header, [(line, row), …], problem))`` for each run of rows of one person.
+
+    ``problem`` is None, or ``(line, message)`` when a row of the run could not be read at all (a
+    cell over the csv module's limit): the person is then rejected, never evaluated without it.
+    """
+    previous = csv.field_size_limit(_CSV_READ_LIMIT)
+    try:
+        yield from _read_csv(path)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_csv(path: str) -> Iterator[Tuple[int, Any]]:
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            raise YibaoError(f"the CSV header cannot be read: {error}", _location(path, 1)) from None
         if header is None:
             return
         header = tuple(name.strip() for name in header)
@@ -112,19 +144,29 @@ def read_csv(path: str) -> Iterator[Tuple[int, Any]]:
         current: Optional[str] = None
         rows: List[Tuple[int, List[str]]] = []
         first = 0
-        for row in reader:
+        problem: Optional[Tuple[int, str]] = None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:  # the reader goes on with the next row
+                problem = problem or (reader.line_num, f"a row that cannot be read ({error})")
+                if not rows:
+                    first = reader.line_num
+                continue
             line = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
             person = row[key] if key < len(row) else ""
             if rows and person != current:
-                yield first, (header, rows)
-                rows = []
+                yield first, (header, rows, problem)
+                rows, problem = [], None
             if not rows:
                 current, first = person, line
             rows.append((line, row))
-        if rows:
-            yield first, (header, rows)
+        if rows or problem:
+            yield first, (header, rows, problem)
 
 
 def _location(path: str, line: int):
@@ -166,6 +208,13 @@ def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str
     for line, row in rows:
         if len(row) > len(header):
             raise _RecordError(line, f"{len(row)} cells but the header has {len(header)} columns")
+        for index, cell in enumerate(row):
+            name = header[index] if index < len(header) else None
+            if len(cell) > MAX_CSV_FIELD:
+                raise _RecordError(line, f"a cell of {len(cell)} characters; at most {MAX_CSV_FIELD}", name)
+            problem = _not_utf8(cell)
+            if problem:
+                raise _RecordError(line, problem, name)
         cells = {name: row[i].strip() for i, name in enumerate(header) if i < len(row) and row[i].strip() != ""}
         for name in ("role", "as_of"):
             if name in cells:
@@ -206,21 +255,49 @@ class ChunkResult:
     actions: Dict[str, int] = field(default_factory=dict)
     states: Dict[str, int] = field(default_factory=dict)
     spool: Optional[str] = None                 # or: the file the worker wrote the result lines to
+    status: Optional[List[Dict[str, Any]]] = None   # status rows (--status-table), in input order
 
 
 def _error_record(source: str, line: int, person: Any, kind: str, message: str, field_: Optional[str],
                   column: Optional[int] = None) -> Dict[str, Any]:
     where = f"{source}:{line}" + (f":{column}" if column else "")
     text = f"{where}: {field_}: {message}" if field_ else f"{where}: {message}"
-    return {"line": line, "person": person, "error": kind, "field": field_, "message": message, "text": text}
+    return {"line": line, "person": _printable_id(person), "error": kind, "field": field_, "message": message,
+            "text": text}
+
+
+def _read_record(fmt: str, source: str, line: int, payload: Any) -> Tuple[Any, List[int]]:
+    """One record of the ledger as a case and the line of each event (CSV); raises on a bad record."""
+    if fmt == "csv":
+        header, rows, problem = payload
+        if problem is not None:
+            raise _RecordError(problem[0], problem[1] + "; this person is not evaluated")
+        return case_from_rows(header, rows)
+    text = payload.rstrip("\r\n")
+    problem = _not_utf8(text)
+    if problem:
+        raise _RecordError(line, problem)
+    return jsonin.loads(text, source, line), []
+
+
+def _csv_person(payload: Any) -> Optional[str]:
+    """The person id of a CSV record, known even when the record is bad."""
+    header, rows, _ = payload
+    if not rows or "person_id" not in header:
+        return None
+    row = rows[0][1]
+    index = header.index("person_id")
+    return row[index] if index < len(row) and len(row[index]) <= 256 else None
 
 
 def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple[int, Any]],
-                  omit: Sequence[str] = ("trace",), spool: Optional[str] = None) -> ChunkResult:
+                  omit: Sequence[str] = ("trace",), spool: Optional[str] = None,
+                  status: bool = False) -> ChunkResult:
     """Evaluate a chunk of persons; every failure becomes an error record, never an exception.
 
     With ``spool`` (a file path), the result lines are written there instead of being sent back:
     a local run then moves gigabytes file to file inside the kernel instead of through pipes.
+    With ``status``, the chunk also gives each person's status row (``--status-table``).
     """
     from engine.api import load_rulebook
 
@@ -228,74 +305,75 @@ def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple
     trace = "trace" not in omit
     out: List[bytes] = []
     errors: List[Dict[str, Any]] = []
+    rows: Optional[List[Dict[str, Any]]] = [] if status else None
     actions: Dict[str, int] = {}
     states: Dict[str, int] = {}
     for line, payload in chunk:
-        person = None
+        person = _csv_person(payload) if fmt == "csv" else None
         event_lines: List[int] = []
         try:
-            if fmt == "csv":
-                header, rows = payload
-                case, event_lines = case_from_rows(header, rows)
-            else:
-                try:
-                    case = _loads(payload.rstrip("\r\n"))
-                except ValueError as error:
-                    column = getattr(error, "colno", None)
-                    message = getattr(error, "msg", None) or str(error).split(":")[0]
-                    errors.append(_error_record(source, line, None, "CaseError", f"invalid JSON: {message}", None,
-                                                column))
-                    continue
+            case, event_lines = _read_record(fmt, source, line, payload)
             if isinstance(case, dict) and isinstance(case.get("person"), dict):
                 person = case["person"].get("id")
             if not trace:
                 hit = _empty_ledger(rulebook, case, omit)
                 if hit is not None:  # a person without events: the cached result with this person's id
-                    prefix, suffix, hit_actions, hit_states = hit
+                    prefix, suffix, hit_actions, hit_states, hit_rows = hit
                     out.append(prefix + _dumps(str(person)) + suffix)
                     out.append(b"\n")
                     for key, count in hit_actions.items():
                         actions[key] = actions.get(key, 0) + count
                     for key, count in hit_states.items():
                         states[key] = states.get(key, 0) + count
+                    if rows is not None:
+                        rows.extend({**row, "person": str(person)} for row in hit_rows)
                     continue
             result = rulebook.evaluate(case, trace=trace)
+            if rows is not None:
+                person_rows = status_rows(result)
+            for name in omit:
+                result.pop(name, None)
+            encoded = _dumps(result)
         except _RecordError as error:
             errors.append(_error_record(source, error.line, person, "CaseError", error.message, error.field))
-            continue
         except YibaoError as error:
-            at = line
+            at, column = error.location.line or line, error.location.column
+            if error.location.file != source:  # the engine's location is in the case, not the ledger
+                at, column = line, None
             match = _EVENT_INDEX.match(error.location.field or "")
             if match and event_lines and int(match.group(1)) < len(event_lines):
                 at = event_lines[int(match.group(1))]  # CSV: the row of the event at fault
-            errors.append(_error_record(source, at, person, type(error).__name__, error.message, error.location.field))
-            continue
+            errors.append(_error_record(source, at, person, type(error).__name__, error.message, error.location.field,
+                                        column))
         except Exception as error:  # noqa: BLE001 - one broken record must never stop a province's batch
             errors.append(_error_record(source, line, person, "InternalError", f"{type(error).__name__}: {error}", None))
+        else:
+            # A case without one person (scores attributed over an organisation) gives a result per person.
+            for one in result["persons"].values() if isinstance(result.get("persons"), dict) else (result,):
+                for decision in one["decisions"]:
+                    action = decision["action"]
+                    actions[action] = actions.get(action, 0) + 1
+                state = one["status"]["state"]
+                states[state] = states.get(state, 0) + 1
+            out.append(encoded)
+            out.append(b"\n")
+            if rows is not None:
+                rows.extend(person_rows)
             continue
-        # A case without one person (scores attributed over an organisation) gives a result per person.
-        for one in result["persons"].values() if isinstance(result.get("persons"), dict) else (result,):
-            for decision in one["decisions"]:
-                action = decision["action"]
-                actions[action] = actions.get(action, 0) + 1
-            state = one["status"]["state"]
-            states[state] = states.get(state, 0) + 1
-        for name in omit:
-            result.pop(name, None)
-        out.append(_dumps(result))
-        out.append(b"\n")
+        if rows is not None:
+            rows.append(error_row(_printable_id(person), errors[-1]["text"]))
     data = b"".join(out)
     if spool is not None:
         with open(spool, "wb") as handle:
             handle.write(data)
-        return ChunkResult(b"", errors, len(chunk), actions, states, spool)
-    return ChunkResult(data, errors, len(chunk), actions, states)
+        return ChunkResult(b"", errors, len(chunk), actions, states, spool, rows)
+    return ChunkResult(data, errors, len(chunk), actions, states, status=rows)
 
 
 # Most staff have no event in a year: their results differ only in the person's id. A worker
 # evaluates one such ledger per distinct rest-of-case (as_of, role, parameters, …) with a placeholder
 # id and reuses the serialized result around the real id. Bounded, so memory stays flat.
-_EMPTY_MEMO: Dict[Tuple[Any, ...], Optional[Tuple[bytes, bytes, Dict[str, int], Dict[str, int]]]] = {}
+_EMPTY_MEMO: Dict[Tuple[Any, ...], Optional[Tuple[bytes, bytes, Dict[str, int], Dict[str, int], list]]] = {}
 _EMPTY_MEMO_LIMIT = 256
 _PLACEHOLDER = "\u0000yibao-person-id\u0000"
 
@@ -322,6 +400,7 @@ def _empty_ledger(rulebook: Any, case: Any, omit: Sequence[str]):
         result = rulebook.evaluate(probe, trace=False)
         parts = None
         if "persons" not in result:
+            template_rows = status_rows(result)
             for name in omit:
                 result.pop(name, None)
             parts = _dumps(result).split(_dumps(_PLACEHOLDER))
@@ -329,7 +408,7 @@ def _empty_ledger(rulebook: Any, case: Any, omit: Sequence[str]):
             actions: Dict[str, int] = {}
             for decision in result["decisions"]:
                 actions[decision["action"]] = actions.get(decision["action"], 0) + 1
-            entry = (parts[0], parts[1], actions, {result["status"]["state"]: 1})
+            entry = (parts[0], parts[1], actions, {result["status"]["state"]: 1}, template_rows)
     except YibaoError:
         entry = None  # invalid: evaluate each such case itself, for its own error message
     if len(_EMPTY_MEMO) >= _EMPTY_MEMO_LIMIT:
@@ -345,8 +424,9 @@ def _dumps_sorted(data: Any) -> bytes:
 
 
 def _worker_init(rulebook_id: str) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent stops the pool) and compile the rulebook once."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """Pool initializer: signals are the parent's to handle (it stops the pool: no traceback from a
+    worker, no worker gone while it holds a queue), and the rulebook is compiled once."""
+    ignore_stop_signals()
     from engine.api import load_rulebook
     from engine.rulebook import registry
 
@@ -412,16 +492,16 @@ def _chunks(records: Iterable[Tuple[int, Any]], size: int) -> Iterator[List[Tupl
         yield chunk
 
 
-class _Terminated(BaseException):
-    """SIGTERM, turned into an exception so that temporary files are removed on the way out."""
-
-
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the kill test in a subprocess
-    raise _Terminated()
-
-
 class _LocalRunner:
-    """Chunks on a process pool (or in this process when workers == 1), in order, bounded in flight."""
+    """Chunks on a pool of worker processes (or in this process when workers == 1), in order,
+    bounded in flight.
+
+    A :class:`~concurrent.futures.ProcessPoolExecutor`: a worker that dies breaks the pool (every
+    pending chunk fails at once) instead of being replaced behind the parent's back, and stopping
+    it never waits on a queue lock a dead worker held — both of which made ``multiprocessing.Pool``
+    hang on a SIGTERM sent to the whole process group. Workers ignore SIGINT and SIGTERM: the
+    parent stops them (it finishes the chunks they hold, then they exit).
+    """
 
     def __init__(self, rulebook_id: str, workers: int):
         self.rulebook_id = rulebook_id
@@ -434,11 +514,13 @@ class _LocalRunner:
 
     def _start(self) -> None:
         # The pool starts with the first chunk, not before: a ledger rejected while its header is
-        # read never forks workers (terminating a pool whose workers are still starting can hang).
+        # read never forks workers.
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        self.pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-            self.workers, initializer=_worker_init, initargs=(self.rulebook_id,))
+        context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
+                                        initargs=(self.rulebook_id,))
 
     @property
     def in_flight(self) -> int:
@@ -449,18 +531,22 @@ class _LocalRunner:
             return process_chunk(*args)
         if self.pool is None:
             self._start()
-        return self.pool.apply_async(process_chunk, args)
+        with stops_held():  # workers are forked on demand here: a signal during a fork would be swallowed
+            return self.pool.submit(process_chunk, *args)
 
     def result(self, handle) -> ChunkResult:
-        return handle if not self.parallel else handle.get()
+        if not self.parallel:
+            return handle
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return handle.result()
+        except BrokenProcessPool:
+            raise YibaoError("a worker process died (out of memory, or killed); no output was written") from None
 
     def close(self, ok: bool) -> None:
         if self.pool is not None:
-            if ok:
-                self.pool.close()
-            else:
-                self.pool.terminate()
-            self.pool.join()
+            self.pool.shutdown(wait=True, cancel_futures=not ok)
 
 
 class _DaskRunner:
@@ -516,13 +602,17 @@ def _worker_prepare(rulebook_id: str, client_pid: int) -> str:
 
 def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[int] = None,
               chunk_size: int = 500, omit: Sequence[str] = ("trace",), dask: Optional[str] = None,
-              progress: Optional[bool] = None, fmt: Optional[str] = None) -> Summary:
+              progress: Optional[bool] = None, fmt: Optional[str] = None,
+              status_table: Optional[str] = None) -> Summary:
     """Evaluate every person of ``ledger`` with ``rulebook_id``; write ``results`` and its errors file.
 
     ``omit`` lists top-level result fields left out of each line (default: the trace). ``dask`` is a
     scheduler address or ``"local"``. ``progress`` (default: when stderr is a terminal) shows a
-    bar with rate and ETA. Raises :class:`YibaoError` for bad arguments (unknown rulebook, missing
-    ledger); bad records never raise, they go to the errors file.
+    bar with rate and ETA. ``status_table`` also writes one status row per person (CSV, or Parquet
+    for a ``.parquet`` name; :mod:`engine.faces.status`). Raises :class:`YibaoError` for bad
+    arguments (unknown rulebook, missing ledger, an output that may not be written); bad records
+    never raise, they go to the errors file. Every output is written beside its target and renamed
+    into place at the end (:mod:`engine.faces.output`).
     """
     from engine.api import load_rulebook
     from engine.errors import Location
@@ -538,36 +628,37 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     fmt = fmt or ("csv" if ledger.lower().endswith(".csv") else "jsonl")
     records = read_csv(ledger) if fmt == "csv" else read_jsonl(ledger)
     workers = workers or os.cpu_count() or 1
-    target = Path(results)
-    errors_target = Path(str(results) + ".errors.jsonl")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    errors_temp = target.with_name(f".{errors_target.name}.{os.getpid()}.tmp")
-    summary = Summary(results=str(target), errors_file=str(errors_target))
+    outputs = [AtomicOutput(results, inputs=[ledger], what="results file", make_parents=True),
+               AtomicOutput(str(results) + ".errors.jsonl", inputs=[ledger], what="errors file", make_parents=True)]
+    table = None
+    if status_table:
+        outputs.append(AtomicOutput(status_table, inputs=[ledger, results], what="status table", make_parents=True))
+    target = outputs[0].target
+    summary = Summary(results=str(target), errors_file=str(outputs[1].target))
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
-    previous = signal.getsignal(signal.SIGTERM)
-    in_main = _is_main_thread()
-    if in_main:
-        signal.signal(signal.SIGTERM, _on_sigterm)
     runner: Any = None
     spool_dir: Optional[Path] = None
     ok = False
-    try:
-        runner = _DaskRunner(rulebook_id, dask, workers) if dask else _LocalRunner(rulebook_id, workers)
-        if show:
-            from tqdm import tqdm
+    with StopSignals() as stop:
+        try:
+            out, bad = outputs[0].open(), outputs[1].open()
+            if status_table:
+                table = _StatusTable(outputs[2].open(), str(status_table))
+            runner = _DaskRunner(rulebook_id, dask, workers) if dask else _LocalRunner(rulebook_id, workers)
+            if show:
+                from tqdm import tqdm
 
-            bar = tqdm(total=os.path.getsize(ledger), unit="B", unit_scale=True, file=sys.stderr,
-                       desc="batch", dynamic_ncols=True, smoothing=0.1)
-        pending: Deque[Tuple[Any, int]] = collections.deque()
-        submitted = 0
-        if isinstance(runner, _LocalRunner) and runner.parallel:  # workers share this file system
-            spool_dir = target.with_name(f".{target.name}.{os.getpid()}.spool")
-            spool_dir.mkdir(exist_ok=True)
-        with open(temp, "wb") as out, open(errors_temp, "wb") as bad:
+                bar = tqdm(total=os.path.getsize(ledger), unit="B", unit_scale=True, file=sys.stderr,
+                           desc="batch", dynamic_ncols=True, smoothing=0.1)
+            pending: Deque[Tuple[Any, int]] = collections.deque()
+            submitted = 0
+            if isinstance(runner, _LocalRunner) and runner.parallel:  # workers share this file system
+                spool_dir = temp_path(target, "spool")
+                spool_dir.mkdir(exist_ok=True)
 
             def drain(limit: int) -> None:
+                stop.check()  # a signal that arrived while a worker was forked was swallowed there
                 while len(pending) > limit:
                     handle, size = pending.popleft()
                     chunk = runner.result(handle)
@@ -577,49 +668,67 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
                         out.write(chunk.data)
                     for record in chunk.errors:
                         bad.write(_dumps(record) + b"\n")
+                    if table is not None and chunk.status is not None:
+                        table.write(chunk.status)
                     summary.add(chunk)
                     if bar is not None:
                         bar.update(size)
-                        bar.set_postfix(persons=summary.persons, errors=summary.errors, refresh=False)
+                        # text, not numbers: tqdm would print 50000 as 5e+4
+                        bar.set_postfix(persons=f"{summary.persons:,}", errors=f"{summary.errors:,}", refresh=False)
 
             for chunk in _chunks(records, chunk_size):
                 size = _chunk_bytes(fmt, chunk) if bar is not None else 0
                 spool = str(spool_dir / f"{submitted:09d}.part") if spool_dir is not None else None
-                pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit), spool)), size))
+                pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit), spool,
+                                               table is not None)), size))
                 submitted += 1
                 drain(runner.in_flight)
             drain(0)
-            out.flush()
-            os.fsync(out.fileno())
-            bad.flush()
-            os.fsync(bad.fileno())
-        os.replace(errors_temp, errors_target)
-        os.replace(temp, target)
-        ok = True
-    finally:
-        if bar is not None:
-            bar.close()
-        if runner is not None:
-            runner.close(ok)
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
-        if spool_dir is not None:
-            import shutil
+            if table is not None:
+                table.close()
+            for output in reversed(outputs):  # the results file last: its presence means the run finished
+                output.commit()
+            ok = True
+        except OSError as error:  # the output cannot be written: the only thing that stops a run
+            raise YibaoError(f"cannot write the output: {error.strerror or error}",
+                             Location(getattr(error, "filename", None) or str(target))) from None
+        finally:
+            if bar is not None:
+                bar.close()
+            if runner is not None:
+                runner.close(ok)
+            if spool_dir is not None:
+                import shutil
 
-            shutil.rmtree(spool_dir, ignore_errors=True)
-        if not ok:
-            for path in (temp, errors_temp):
-                try:
-                    os.unlink(path)
-                except FileNotFoundError:
-                    pass
+                shutil.rmtree(spool_dir, ignore_errors=True)
+            if not ok:
+                for output in outputs:
+                    output.discard()
     summary.seconds = time.perf_counter() - started
-    import resource
-
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     summary.cpu_main = own.ru_utime + own.ru_stime - cpu_before[0]
     summary.cpu_workers = children.ru_utime + children.ru_stime - cpu_before[1]
     return summary
+
+
+class _StatusTable:
+    """The ``--status-table`` file: CSV with a header, or Parquet for a ``.parquet`` name."""
+
+    def __init__(self, handle, name: str) -> None:
+        self.handle = handle
+        self.parquet = ParquetWriter(handle) if name.lower().endswith(".parquet") else None
+        if self.parquet is None:
+            handle.write(csv_header())
+
+    def write(self, rows: List[Dict[str, Any]]) -> None:
+        if self.parquet is not None:
+            self.parquet.write(rows)
+        else:
+            self.handle.write(csv_lines(rows))
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
 
 
 def _append_file(out, path: str) -> None:
@@ -649,11 +758,5 @@ def _append_file(out, path: str) -> None:
 def _chunk_bytes(fmt: str, chunk: Sequence[Tuple[int, Any]]) -> int:
     """Roughly how many bytes of the ledger a chunk covers (for the progress bar)."""
     if fmt == "csv":
-        return sum(sum(len(cell) + 1 for cell in row) for _, (_, rows) in chunk for _, row in rows)
+        return sum(sum(len(cell) + 1 for cell in row) for _, (_, rows, _) in chunk for _, row in rows)
     return sum(len(text.encode("utf-8", "surrogateescape")) for _, text in chunk)
-
-
-def _is_main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()

@@ -1,13 +1,16 @@
 """The ``yibao`` command line: a face over :mod:`engine.api`, no legal logic here.
 
 Every command computes its whole output before printing anything, so bad input never leaves a
-half-printed report: it prints one located error line to stderr and exits with status 2.
+half-printed report: it prints one located error line to stderr and exits with status 2. Nothing
+ever prints a traceback: an internal error is one line naming a log file with the details (exit
+1); Ctrl-C and SIGTERM end a command with one line (exit 130 and 143).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import Any, Callable, List, Optional
 
@@ -15,12 +18,33 @@ import click
 
 from engine import api, officer
 from engine.errors import YibaoError
+from engine.faces.crash import EXIT_INTERNAL, one_line, write_crash_log
+from engine.faces.interrupt import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_raises
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe
+
+# Control characters (a newline, a terminal escape) and lone surrogates from the input never reach
+# the terminal as such: an error stays one line and cannot repaint the screen.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes (``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _error_text(error: YibaoError) -> str:
+    text = printable(error.one_line())
+    if error.snippet is not None:
+        text += f"\n    {printable(error.snippet)}"
+        if error.caret is not None:
+            text += "\n    " + " " * error.caret + "^"
+    return text
 
 
 def _fail(error: YibaoError) -> None:
-    click.echo(f"error: {error}", err=True)
+    click.echo(f"error: {_error_text(error)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -35,8 +59,56 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Yibao(click.Group):
+    """The command group; every command runs inside the one place that turns what escapes into an
+    exit status: bad input 2, Ctrl-C 130, SIGTERM 143, anything else 1 with a log file."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with sigterm_raises():
+            try:
+                return super().invoke(ctx)
+            except YibaoError as error:
+                click.echo(f"error: {_error_text(error)}", err=True)
+                ctx.exit(EXIT_BAD_INPUT)
+            except KeyboardInterrupt:
+                click.echo("interrupted", err=True)
+                ctx.exit(EXIT_INTERRUPTED)
+            except Terminated:
+                click.echo("terminated", err=True)
+                ctx.exit(EXIT_TERMINATED)
+            except BrokenPipeError:  # `yibao list | head`: the reader left; end as if by SIGPIPE
+                _silence_stdout()
+                ctx.exit(EXIT_BROKEN_PIPE)
+            except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+                raise
+            except Exception as error:  # noqa: BLE001 - the one place an internal error is reported
+                click.echo(one_line(error, write_crash_log(error)), err=True)
+                ctx.exit(EXIT_INTERNAL)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _add_rulebook_folders(ctx: click.Context, param: click.Parameter, folders: tuple) -> tuple:
+    """``--rulebooks DIR``: add operator folders to the search path, for this process and every
+    worker it starts (batch pools, service workers inherit the environment)."""
+    if folders:
+        known = [p for p in os.environ.get("YIBAO_RULEBOOKS", "").split(os.pathsep) if p]
+        os.environ["YIBAO_RULEBOOKS"] = os.pathsep.join(known + [os.path.abspath(f) for f in folders])
+    return folders
+
+
+@click.group(cls=_Yibao, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao-rules")
+@click.option("--rulebooks", "rulebook_folders", multiple=True, metavar="DIR", expose_value=False, is_eager=True,
+              type=click.Path(exists=True, file_okay=False), callback=_add_rulebook_folders,
+              help="also load rulebooks from DIR (repeatable; like YIBAO_RULEBOOKS). A bundled rulebook "
+                   "hides a file of the same name in DIR.")
 @click.option("--calendar", "calendar_file", default=None, type=click.Path(dir_okay=False), metavar="FILE",
               help="State Council holiday schedules to use instead of calendars/state-council.yaml "
                    "(also: the YIBAO_CALENDAR environment variable); see `yibao calendar`")
@@ -103,8 +175,11 @@ def check(rulebooks: List[str], show_origins: bool, as_json: bool) -> None:
 @main.command(name="list")
 @click.option("--json", "as_json", is_flag=True)
 def list_command(as_json: bool) -> None:
-    """List the rulebooks that can be loaded by id."""
-    rows = _guard(api.rulebook_index)
+    """List the rulebooks that can be loaded by id (a broken one is reported on stderr and skipped)."""
+    compiled, broken = api.load_rulebooks()
+    for rid, error in broken.items():
+        click.echo(f"warning: skipped rulebook '{rid}': {_error_text(error)}", err=True)
+    rows = [api.index_row(rb) for rb in compiled.values()]
     if as_json:
         click.echo(_dump(rows))
         return
@@ -127,9 +202,12 @@ def list_command(as_json: bool) -> None:
               help="ledger format (default: by extension, .csv is CSV)")
 @click.option("--dask", default=None, metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
+@click.option("--status-table", "status_table", default=None, type=click.Path(dir_okay=False),
+              help="also write one status row per person (CSV; Parquet for a .parquet name, needs pyarrow)")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], chunk_size: int, trace: bool,
-          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool], as_json: bool) -> None:
+          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool],
+          status_table: Optional[str], as_json: bool) -> None:
     """Evaluate a whole ledger (JSON Lines of cases, or CSV of events grouped by person_id).
 
     Exit status 0 when every record was good, 3 when some were rejected (see RESULTS.errors.jsonl),
@@ -139,7 +217,8 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 
     fields = tuple(dict.fromkeys(([] if trace else ["trace"]) + list(omit)))
     summary = _guard(lambda: run_batch(ledger, results, rulebook_id, workers=workers, chunk_size=chunk_size,
-                                       omit=fields, dask=dask, progress=progress, fmt=fmt))
+                                       omit=fields, dask=dask, progress=progress, fmt=fmt,
+                                       status_table=status_table))
     click.echo(_dump(summary.to_dict()) if as_json else summary.render())
     sys.exit(summary.exit_code)
 
@@ -147,19 +226,31 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="worker processes, each with the rulebooks compiled once (default: the number of cores)")
 @click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1),
               help="largest request body in bytes (larger: 413)")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve(host: str, port: int, max_body: int, log_level: str) -> None:
-    """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/rulebooks, /openapi.json, …"""
-    try:
-        from engine.service import serve as run_service
-    except ImportError as error:
-        click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): {error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    _guard(lambda: run_service(host, port, max_body=max_body, log_level=log_level))
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="one JSON line per request on stderr (request id, route, status, time)")
+def serve(host: str, port: int, workers: Optional[int], max_body: int, log_level: str, access_log: bool) -> None:
+    """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/status, /readyz, /metrics, … (docs/deploy.md)
 
+    SIGHUP (or POST /admin/reload with YIBAO_ADMIN_TOKEN set) reloads the rulebooks without downtime.
+    """
+    import importlib.util
+
+    from engine.faces.server import serve as run_service
+
+    # The serve extra, checked without importing it (prometheus-client must first see its settings).
+    missing = [name for name in ("fastapi", "uvicorn", "prometheus_client") if importlib.util.find_spec(name) is None]
+    if missing:
+        click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): "
+                   f"{', '.join(missing)} not installed", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    _guard(lambda: run_service(host, port, workers=workers, max_body=max_body, log_level=log_level,
+                               access_log=access_log))
 
 
 @main.command()
@@ -223,10 +314,16 @@ def diff(rulebook_a: str, rulebook_b: str, as_json: bool) -> None:
 @click.option("--rulebook", "rulebooks", multiple=True, help="only these rulebooks (repeatable; default: all)")
 def docs(out: Optional[str], rulebooks: List[str]) -> None:
     """Generate the documentation pages from the rulebooks (then: mkdocs build --strict)."""
+    from engine.faces.output import write_text
     from engine.officer.docsgen import ROOT
 
+    if out is None and not (ROOT / "mkdocs.yml").is_file():
+        click.echo("error: --out DIR is needed outside a checkout of the project (no docs/ folder here)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     target = out or str(ROOT / "docs")
-    written = _guard(lambda: officer.generate_docs(target, list(rulebooks) or None))
+    written = _guard(lambda: officer.generate_docs(
+        target, list(rulebooks) or None,
+        save=lambda path, text: write_text(path, text, what="documentation page", make_parents=True)))
     click.echo(f"wrote {len(written)} files under {target}")
 
 
@@ -271,17 +368,13 @@ def test_command(rulebook: Optional[str], golden_root: Optional[str], quiet: boo
 @click.option("--case-only", is_flag=True, help="a plain case for `yibao evaluate` instead of a golden case")
 def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
     """Write a case skeleton for RULEBOOK to fill in, listing its situations, roles and repair ways."""
-    import os
+    from engine.faces.output import write_text
 
     text = _guard(lambda: officer.case_skeleton(rulebook, case_only=case_only))
     if output is None:
         click.echo(text, nl=False)
         return
-    if os.path.exists(output):
-        click.echo(f"error: {output}: exists already; choose another file name", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    _guard(lambda: write_text(output, text, what="new case file", overwrite=False))
     click.echo(f"wrote {output}; fill in the FILL_IN parts, then run: yibao test {output}")
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from engine.base.documents import PositionedDocument, load_yaml_file
+from engine.base.resources import bundled_dir
 from engine.base.schemas import validate
 from engine.errors import CalendarError, Location
 
@@ -47,10 +48,11 @@ _WEEKDAYS = "一二三四五六日"
 
 def bundled_file() -> Optional[Path]:
     """The schedule file shipped with the engine, or None when this installation has none."""
-    for candidate in (_HERE.parent.parent / BUNDLED_NAME, _HERE.parent / BUNDLED_NAME):
-        if candidate.is_file():
-            return candidate
-    return None
+    try:
+        candidate = bundled_dir("calendars") / BUNDLED_NAME.name
+    except FileNotFoundError:
+        return None
+    return candidate if candidate.is_file() else None
 
 
 @dataclass(frozen=True)
