@@ -19,7 +19,6 @@ version label (``<id>@<label>.yaml``) or else its effective period in ISO 8601 i
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import weakref
