@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from engine.base.version import __version__  # noqa: F401
 
 #: The names re-exported here, and the module each comes from. They are imported when first used
 #: (PEP 562 module ``__getattr__``): every ``import engine.<module>`` runs this file first, and a
@@ -29,8 +29,15 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    if module is None:  # a subpackage or module (``engine.api`` after ``import engine``), imported now
+        try:
+            value = importlib.import_module(f"engine.{name}")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"engine.{name}":
+                raise
+            raise AttributeError(f"module 'engine' has no attribute {name!r}") from None
+        globals()[name] = value
+        return value
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

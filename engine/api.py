@@ -6,7 +6,7 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
 from engine.base.lazy import lazy_module
@@ -15,14 +15,16 @@ from engine.base.schemas import schema_errors
 from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError, did_you_mean
 from engine.evaluate.compiled.runtime import FALLBACK
 from engine.rulebook import registry
+from engine.rulebook.cache import remember_calendar
 
 if TYPE_CHECKING:
     from engine.rulebook.rulebook import Rulebook
 
-# The spec builders and the facade are imported when a rulebook is compiled or used, not with the
-# API: `yibao evaluate` with a fresh cache entry for its rulebook never needs them.
+# The spec builders, the facade and the provenance hashing are imported when a rulebook is compiled
+# or used, not with the API: `yibao evaluate` with a fresh cache entry for its rulebook needs none.
 _build = lazy_module("engine.spec.build")
 _facade = lazy_module("engine.rulebook.rulebook")
+_provenance = lazy_module("engine.rulebook.provenance")
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -35,22 +37,45 @@ def list_rulebooks() -> List[str]:
     return registry.available_ids()
 
 
+def load_rulebooks(ids: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Rulebook], Dict[str, YibaoError]]:
+    """Compile every rulebook that can be loaded by id (or those in ``ids``), each on its own.
+
+    Returns ``(compiled, broken)``: the compiled rulebooks by id, and for each id that failed to
+    load, its located error. One broken rulebook (say, in an operator's ``YIBAO_RULEBOOKS`` folder)
+    never stops the others; the caller reports it (``yibao list``, ``yibao serve``).
+    """
+    compiled: Dict[str, Rulebook] = {}
+    broken: Dict[str, YibaoError] = {}
+    for rid in list_rulebooks() if ids is None else ids:
+        try:
+            rulebook = load_rulebook(rid)
+        except YibaoError as error:
+            broken[rid] = error
+        else:
+            compiled[rulebook.id] = rulebook
+    return compiled, broken
+
+
 def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
     """Evaluate the case file at ``path`` (YAML or JSON); errors point into that file.
 
     The rulebook's generated evaluator comes from the compiled-rulebook cache when it has a fresh
-    entry (engine/rulebook/cache.py): a one-shot command then does not read and compile the
-    rulebook. A case it does not answer, and any error, go the usual way, with the same result.
+    entry (engine/rulebook/cache.py), with the provenance its results carry: a one-shot command then
+    does not read and compile the rulebook. A case it does not answer, and any error, go the usual
+    way, with the same result.
     """
     shape = "a case must be a mapping with rulebook, as_of, person and events"
     document, rulebook_id = _read_case(path, rulebook, shape)
     cached = registry.cached_evaluator(str(rulebook_id))
-    if cached is not None:
+    if cached is not None and cached.provenance is not None:
         result = cached.evaluate(document.data, trace)
         if result is not FALLBACK:
-            return result
+            return _provenance.stamp_with(dict(cached.provenance), result)
     document, compiled = _read_case_file(path, rulebook, shape, document)
-    return compiled.evaluate(document.data, source=path, positions=document.positions, trace=trace)
+    result = compiled.evaluate(document.data, source=path, positions=document.positions, trace=trace)
+    if cached is not None and cached.provenance is None:
+        remember_calendar()  # the schedules' hash, for the next command's cached results
+    return result
 
 
 def compiled_rulebook(id_or_path: str, readings: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
@@ -166,6 +191,12 @@ def describe_rulebook(id_or_path: str) -> str:
             + (f"; extends {' → '.join(rb.lineage[1:])}" if len(rb.lineage) > 1 else ""))
 
 
+def rulebook_provenance(id_or_path: Any) -> Dict[str, str]:
+    """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}``: what every result of this
+    rulebook carries as ``provenance`` (see :mod:`engine.rulebook.provenance`)."""
+    return _provenance.provenance(_rulebook_of(None, id_or_path))
+
+
 def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
     """For every effective rule of a rulebook: section, id and the file:line it came from."""
     return [dict(row) for row in load_rulebook(id_or_path).origins]
@@ -199,14 +230,15 @@ def version_warnings(rulebook_id: str) -> List[str]:
 
 
 def rulebook_index() -> List[Dict[str, Any]]:
-    """Id, document, title and effective date of every rulebook."""
-    rows = []
-    for rid in list_rulebooks():
-        rb = load_rulebook(rid)
-        rows.append({"id": rb.id, "document": rb.document, "title": rb.title,
-                     "effective_from": rb.effective_from.isoformat(),
-                     "effective_until": rb.effective_until.isoformat() if rb.effective_until else None})
-    return rows
+    """Id, document, title and effective date of every rulebook that loads (see :func:`load_rulebooks`)."""
+    return [index_row(rb) for rb in load_rulebooks()[0].values()]
+
+
+def index_row(rb: Rulebook) -> Dict[str, Any]:
+    """One rulebook as a row of ``yibao list --json`` and ``GET /v1/rulebooks``."""
+    return {"id": rb.id, "document": rb.document, "title": rb.title,
+            "effective_from": rb.effective_from.isoformat(),
+            "effective_until": rb.effective_until.isoformat() if rb.effective_until else None}
 
 
 def deadline(id_or_path: Any, kind: str, start: Any, exceptions: Sequence[str] = ()) -> Dict[str, Any]:
@@ -225,7 +257,7 @@ def deadline(id_or_path: Any, kind: str, start: Any, exceptions: Sequence[str] =
                             f"{', '.join(rulebook.deadlines) or 'none'}", Location(field="kind"))
     if isinstance(exceptions, str):
         exceptions = (exceptions,)
-    return rulebook.deadline(kind, start, tuple(exceptions)).to_dict()
+    return _provenance.stamp(rulebook, rulebook.deadline(kind, start, tuple(exceptions)).to_dict())
 
 
 def deadline_kinds(id_or_path: str) -> List[str]:

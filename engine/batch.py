@@ -30,331 +30,27 @@ compare line by line.
 from __future__ import annotations
 
 import collections
-import csv
-import json
 import os
-import re
-import signal
+import resource
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Deque, Dict, List, Optional, Sequence, Tuple
 
-from engine.errors import YibaoError
-
-try:  # orjson is 3-5x faster at both ends; the json module gives the same data
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - optional accelerator
-    _orjson = None
-
-#: CSV columns, in the order the documentation lists them.
-CSV_COLUMNS: Tuple[str, ...] = (
-    "person_id", "role", "as_of", "kind", "date", "situation", "tier", "responsibility", "points",
-    "adjustment", "inspection", "behaviour", "institution", "way", "score", "emergency", "passed",
-)
-_INTEGER_COLUMNS = frozenset({"tier", "points"})
-_NUMBER_COLUMNS = frozenset({"score"})
-_BOOLEAN_COLUMNS = frozenset({"emergency", "passed"})
-_EVENT_COLUMNS = CSV_COLUMNS[3:]  # kind, date and the event fields
-_TRUE = {"true": True, "1": True, "yes": True, "y": True, "false": False, "0": False, "no": False, "n": False}
-_EVENT_INDEX = re.compile(r"^events\[(\d+)\]")
+from engine.api import load_rulebook
+from engine.errors import Location, YibaoError
+from engine.faces.chunk import ChunkResult, dumps
+from engine.faces.interrupt import StopSignals
+from engine.faces.ledger import CSV_COLUMNS, read_csv, read_jsonl
+from engine.faces.output import AtomicOutput, temp_path
+from engine.faces.runners import DaskRunner, LocalRunner, chunks
+from engine.faces.status import ParquetWriter, csv_header, csv_lines
 
 #: Exit status of ``yibao batch`` when some records were rejected (0: all good; 2: bad arguments).
 EXIT_SOME_REJECTED = 3
 
-
-# -- reading ---------------------------------------------------------------------------------------
-
-def _loads(text: str) -> Any:
-    if _orjson is not None:
-        try:
-            return _orjson.loads(text)
-        except _orjson.JSONDecodeError:
-            pass  # orjson refuses a few things json accepts (integers beyond 64 bits): let json decide
-    return json.loads(text)
-
-
-def _dumps(data: Any) -> bytes:
-    """Compact UTF-8 JSON (bytes: results cross process boundaries and reach the file undecoded)."""
-    if _orjson is not None:
-        return _orjson.dumps(data)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
-
-
-def read_jsonl(path: str) -> Iterator[Tuple[int, Any]]:
-    """``(line number, line text)`` of every non-blank line; the parsing happens in the workers."""
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                yield number, line
-
-
-def read_csv(path: str) -> Iterator[Tuple[int, Any]]:
-    """``(first line, (header, [(line, row), …]))`` for each run of rows of one person."""
-    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return
-        header = tuple(name.strip() for name in header)
-        try:
-            key = header.index("person_id")
-        except ValueError:
-            raise YibaoError(f"the CSV header has no person_id column; expected columns {', '.join(CSV_COLUMNS)}",
-                             _location(path, 1)) from None
-        unknown = [name for name in header if name not in CSV_COLUMNS and not name.startswith("param.")]
-        if unknown:
-            from engine.errors import did_you_mean
-
-            raise YibaoError(f"unknown CSV column '{unknown[0]}'; expected {', '.join(CSV_COLUMNS)} or param.<name>"
-                             + did_you_mean(unknown[0], CSV_COLUMNS), _location(path, 1))
-        current: Optional[str] = None
-        rows: List[Tuple[int, List[str]]] = []
-        first = 0
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            person = row[key] if key < len(row) else ""
-            if rows and person != current:
-                yield first, (header, rows)
-                rows = []
-            if not rows:
-                current, first = person, line
-            rows.append((line, row))
-        if rows:
-            yield first, (header, rows)
-
-
-def _location(path: str, line: int):
-    from engine.errors import Location
-
-    return Location(path, line)
-
-
-def _cell(name: str, text: str) -> Any:
-    """A CSV cell as the contract's type where it clearly is one; otherwise the text (the engine says why)."""
-    if name in _INTEGER_COLUMNS:
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if name in _NUMBER_COLUMNS:
-        try:
-            number = float(text)
-            return int(number) if number.is_integer() else number
-        except ValueError:
-            return text
-    if name in _BOOLEAN_COLUMNS:
-        return _TRUE.get(text.lower(), text)
-    return text
-
-
-class _RecordError(Exception):
-    def __init__(self, line: int, message: str, field: Optional[str] = None):
-        super().__init__(message)
-        self.line, self.message, self.field = line, message, field
-
-
-def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str]]]) -> Tuple[Dict[str, Any], List[int]]:
-    """One person's rows → a case dict (contract form) and the CSV line of each event."""
-    person: Dict[str, Any] = {}
-    parameters: Dict[str, Any] = {}
-    events: List[Dict[str, Any]] = []
-    lines: List[int] = []
-    for line, row in rows:
-        if len(row) > len(header):
-            raise _RecordError(line, f"{len(row)} cells but the header has {len(header)} columns")
-        cells = {name: row[i].strip() for i, name in enumerate(header) if i < len(row) and row[i].strip() != ""}
-        for name in ("role", "as_of"):
-            if name in cells:
-                if name in person and person[name] != cells[name]:
-                    raise _RecordError(line, f"{name} '{cells[name]}' differs from '{person[name]}' on an earlier row "
-                                             "of this person", name)
-                person[name] = cells[name]
-        for name, value in cells.items():
-            if name.startswith("param.") and name[6:] not in parameters:
-                parameters[name[6:]] = _TRUE.get(value.lower(), value) if value.lower() in ("true", "false") else value
-        if "kind" in cells:
-            events.append({name: _cell(name, cells[name]) for name in _EVENT_COLUMNS if name in cells})
-            lines.append(line)
-        elif any(name in cells for name in _EVENT_COLUMNS[1:]):
-            raise _RecordError(line, "event fields without a kind; expected kind score, repair, claim or restoration",
-                               "kind")
-    first = rows[0][0]
-    if "as_of" not in person:
-        raise _RecordError(first, "missing as_of on the person's rows", "as_of")
-    if "role" not in person:
-        raise _RecordError(first, "missing role on the person's rows", "role")
-    case: Dict[str, Any] = {"as_of": person["as_of"], "person": {"id": rows[0][1][header.index("person_id")],
-                                                                 "role": person["role"]}, "events": events}
-    if parameters:
-        case["parameters"] = parameters
-    return case, lines
-
-
-# -- evaluating one chunk (in a worker) ------------------------------------------------------------
-
-@dataclass
-class ChunkResult:
-    """What a worker sends back for one chunk of persons."""
-
-    data: bytes                                 # result lines (UTF-8), each ending in a newline
-    errors: List[Dict[str, Any]]
-    persons: int = 0
-    actions: Dict[str, int] = field(default_factory=dict)
-    states: Dict[str, int] = field(default_factory=dict)
-    spool: Optional[str] = None                 # or: the file the worker wrote the result lines to
-
-
-def _error_record(source: str, line: int, person: Any, kind: str, message: str, field_: Optional[str],
-                  column: Optional[int] = None) -> Dict[str, Any]:
-    where = f"{source}:{line}" + (f":{column}" if column else "")
-    text = f"{where}: {field_}: {message}" if field_ else f"{where}: {message}"
-    return {"line": line, "person": person, "error": kind, "field": field_, "message": message, "text": text}
-
-
-def process_chunk(rulebook_id: str, fmt: str, source: str, chunk: Sequence[Tuple[int, Any]],
-                  omit: Sequence[str] = ("trace",), spool: Optional[str] = None) -> ChunkResult:
-    """Evaluate a chunk of persons; every failure becomes an error record, never an exception.
-
-    With ``spool`` (a file path), the result lines are written there instead of being sent back:
-    a local run then moves gigabytes file to file inside the kernel instead of through pipes.
-    """
-    from engine.api import load_rulebook
-
-    rulebook = load_rulebook(rulebook_id)  # cached per process: compiled once per worker
-    trace = "trace" not in omit
-    out: List[bytes] = []
-    errors: List[Dict[str, Any]] = []
-    actions: Dict[str, int] = {}
-    states: Dict[str, int] = {}
-    for line, payload in chunk:
-        person = None
-        event_lines: List[int] = []
-        try:
-            if fmt == "csv":
-                header, rows = payload
-                case, event_lines = case_from_rows(header, rows)
-            else:
-                try:
-                    case = _loads(payload.rstrip("\r\n"))
-                except ValueError as error:
-                    column = getattr(error, "colno", None)
-                    message = getattr(error, "msg", None) or str(error).split(":")[0]
-                    errors.append(_error_record(source, line, None, "CaseError", f"invalid JSON: {message}", None,
-                                                column))
-                    continue
-            if isinstance(case, dict) and isinstance(case.get("person"), dict):
-                person = case["person"].get("id")
-            if not trace:
-                hit = _empty_ledger(rulebook, case, omit)
-                if hit is not None:  # a person without events: the cached result with this person's id
-                    prefix, suffix, hit_actions, hit_states = hit
-                    out.append(prefix + _dumps(str(person)) + suffix)
-                    out.append(b"\n")
-                    for key, count in hit_actions.items():
-                        actions[key] = actions.get(key, 0) + count
-                    for key, count in hit_states.items():
-                        states[key] = states.get(key, 0) + count
-                    continue
-            result = rulebook.evaluate(case, trace=trace)
-        except _RecordError as error:
-            errors.append(_error_record(source, error.line, person, "CaseError", error.message, error.field))
-            continue
-        except YibaoError as error:
-            at = line
-            match = _EVENT_INDEX.match(error.location.field or "")
-            if match and event_lines and int(match.group(1)) < len(event_lines):
-                at = event_lines[int(match.group(1))]  # CSV: the row of the event at fault
-            errors.append(_error_record(source, at, person, type(error).__name__, error.message, error.location.field))
-            continue
-        except Exception as error:  # noqa: BLE001 - one broken record must never stop a province's batch
-            errors.append(_error_record(source, line, person, "InternalError", f"{type(error).__name__}: {error}", None))
-            continue
-        # A case without one person (scores attributed over an organisation) gives a result per person.
-        for one in result["persons"].values() if isinstance(result.get("persons"), dict) else (result,):
-            for decision in one["decisions"]:
-                action = decision["action"]
-                actions[action] = actions.get(action, 0) + 1
-            state = one["status"]["state"]
-            states[state] = states.get(state, 0) + 1
-        for name in omit:
-            result.pop(name, None)
-        out.append(_dumps(result))
-        out.append(b"\n")
-    data = b"".join(out)
-    if spool is not None:
-        with open(spool, "wb") as handle:
-            handle.write(data)
-        return ChunkResult(b"", errors, len(chunk), actions, states, spool)
-    return ChunkResult(data, errors, len(chunk), actions, states)
-
-
-# Most staff have no event in a year: their results differ only in the person's id. A worker
-# evaluates one such ledger per distinct rest-of-case (as_of, role, parameters, …) with a placeholder
-# id and reuses the serialized result around the real id. Bounded, so memory stays flat.
-_EMPTY_MEMO: Dict[Tuple[Any, ...], Optional[Tuple[bytes, bytes, Dict[str, int], Dict[str, int]]]] = {}
-_EMPTY_MEMO_LIMIT = 256
-_PLACEHOLDER = "\u0000yibao-person-id\u0000"
-
-
-def _empty_ledger(rulebook: Any, case: Any, omit: Sequence[str]):
-    """``(prefix, suffix, actions, states)`` for a valid case with no events, else None (evaluate it)."""
-    if type(case) is not dict or case.get("events") != [] or type(case.get("person")) is not dict:
-        return None
-    person = case["person"]
-    if type(person.get("id")) not in (str, int):
-        return None
-    rest = {key: value for key, value in case.items() if key != "person"}
-    rest["person"] = {key: value for key, value in person.items() if key != "id"}
-    try:
-        key = (id(rulebook), tuple(omit), _dumps_sorted(rest))
-    except (TypeError, ValueError):
-        return None
-    if key in _EMPTY_MEMO:
-        return _EMPTY_MEMO[key]
-    entry = None
-    try:
-        probe = dict(rest)
-        probe["person"] = {**rest["person"], "id": _PLACEHOLDER}
-        result = rulebook.evaluate(probe, trace=False)
-        parts = None
-        if "persons" not in result:
-            for name in omit:
-                result.pop(name, None)
-            parts = _dumps(result).split(_dumps(_PLACEHOLDER))
-        if parts is not None and len(parts) == 2:
-            actions: Dict[str, int] = {}
-            for decision in result["decisions"]:
-                actions[decision["action"]] = actions.get(decision["action"], 0) + 1
-            entry = (parts[0], parts[1], actions, {result["status"]["state"]: 1})
-    except YibaoError:
-        entry = None  # invalid: evaluate each such case itself, for its own error message
-    if len(_EMPTY_MEMO) >= _EMPTY_MEMO_LIMIT:
-        _EMPTY_MEMO.clear()
-    _EMPTY_MEMO[key] = entry
-    return entry
-
-
-def _dumps_sorted(data: Any) -> bytes:
-    if _orjson is not None:
-        return _orjson.dumps(data, option=_orjson.OPT_SORT_KEYS)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogateescape")
-
-
-def _worker_init(rulebook_id: str) -> None:
-    """Pool initializer: ignore Ctrl-C (the parent stops the pool) and compile the rulebook once."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from engine.api import load_rulebook
-    from engine.rulebook import registry
-
-    load_rulebook(rulebook_id)
-    registry.freeze()  # one rulebook set for the whole run, and no folder checks per case
-
-
-# -- the run -------------------------------------------------------------------------------------
 
 @dataclass
 class Summary:
@@ -401,134 +97,20 @@ class Summary:
         return EXIT_SOME_REJECTED if self.errors else 0
 
 
-def _chunks(records: Iterable[Tuple[int, Any]], size: int) -> Iterator[List[Tuple[int, Any]]]:
-    chunk: List[Tuple[int, Any]] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class _Terminated(BaseException):
-    """SIGTERM, turned into an exception so that temporary files are removed on the way out."""
-
-
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised by the kill test in a subprocess
-    raise _Terminated()
-
-
-class _LocalRunner:
-    """Chunks on a process pool (or in this process when workers == 1), in order, bounded in flight."""
-
-    def __init__(self, rulebook_id: str, workers: int):
-        self.rulebook_id = rulebook_id
-        self.pool = None
-        self.workers = workers
-
-    @property
-    def parallel(self) -> bool:
-        return self.workers > 1
-
-    def _start(self) -> None:
-        # The pool starts with the first chunk, not before: a ledger rejected while its header is
-        # read never forks workers (terminating a pool whose workers are still starting can hang).
-        import multiprocessing
-
-        self.pool = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-            self.workers, initializer=_worker_init, initargs=(self.rulebook_id,))
-
-    @property
-    def in_flight(self) -> int:
-        return max(2, self.workers * 3)
-
-    def submit(self, args: tuple):
-        if not self.parallel:
-            return process_chunk(*args)
-        if self.pool is None:
-            self._start()
-        return self.pool.apply_async(process_chunk, args)
-
-    def result(self, handle) -> ChunkResult:
-        return handle if not self.parallel else handle.get()
-
-    def close(self, ok: bool) -> None:
-        if self.pool is not None:
-            if ok:
-                self.pool.close()
-            else:
-                self.pool.terminate()
-            self.pool.join()
-
-
-class _DaskRunner:
-    """Chunks (whole persons) as Dask futures on a distributed cluster; results gathered in order."""
-
-    def __init__(self, rulebook_id: str, address: str, workers: int):
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise YibaoError("--dask needs the dask extra: pip install 'yibao-rules[dask]'") from None
-        self.cluster = None
-        if address == "local":
-            self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
-            self.client = Client(self.cluster)
-        else:
-            try:
-                self.client = Client(address, timeout="15s")
-            except (OSError, TimeoutError, ValueError) as error:
-                raise YibaoError(f"cannot reach the Dask scheduler at '{address}': {error}") from None
-        self.rulebook_id = rulebook_id
-        self.workers = max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
-        # Compile the rulebook once on every worker before the first chunk (and fail early if a worker can't).
-        self.client.run(_worker_prepare, rulebook_id, os.getpid())
-
-    @property
-    def in_flight(self) -> int:
-        return max(2, self.workers * 3)
-
-    def submit(self, args: tuple):
-        return self.client.submit(process_chunk, *args, pure=False)
-
-    def result(self, handle) -> ChunkResult:
-        return handle.result()
-
-    def close(self, ok: bool) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def _worker_prepare(rulebook_id: str, client_pid: int) -> str:
-    """On each Dask worker: compile the rulebook once and, in a worker process of its own, freeze
-    the registry (as the local pool does; never in the client's own process)."""
-    from engine.api import load_rulebook
-    from engine.rulebook import registry
-
-    rulebook = load_rulebook(rulebook_id)
-    if os.getpid() != client_pid:
-        registry.freeze()
-    return rulebook.id
-
-
 def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[int] = None,
               chunk_size: int = 500, omit: Sequence[str] = ("trace",), dask: Optional[str] = None,
-              progress: Optional[bool] = None, fmt: Optional[str] = None) -> Summary:
+              progress: Optional[bool] = None, fmt: Optional[str] = None,
+              status_table: Optional[str] = None) -> Summary:
     """Evaluate every person of ``ledger`` with ``rulebook_id``; write ``results`` and its errors file.
 
     ``omit`` lists top-level result fields left out of each line (default: the trace). ``dask`` is a
     scheduler address or ``"local"``. ``progress`` (default: when stderr is a terminal) shows a
-    bar with rate and ETA. Raises :class:`YibaoError` for bad arguments (unknown rulebook, missing
-    ledger); bad records never raise, they go to the errors file.
+    bar with rate and ETA. ``status_table`` also writes one status row per person (CSV, or Parquet
+    for a ``.parquet`` name; :mod:`engine.faces.status`). Raises :class:`YibaoError` for bad
+    arguments (unknown rulebook, missing ledger, an output that may not be written); bad records
+    never raise, they go to the errors file. Every output is written beside its target and renamed
+    into place at the end (:mod:`engine.faces.output`).
     """
-    from engine.api import load_rulebook
-    from engine.errors import Location
-
-    import resource
-
     started = time.perf_counter()
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_before = (own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime)
@@ -538,36 +120,37 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
     fmt = fmt or ("csv" if ledger.lower().endswith(".csv") else "jsonl")
     records = read_csv(ledger) if fmt == "csv" else read_jsonl(ledger)
     workers = workers or os.cpu_count() or 1
-    target = Path(results)
-    errors_target = Path(str(results) + ".errors.jsonl")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    errors_temp = target.with_name(f".{errors_target.name}.{os.getpid()}.tmp")
-    summary = Summary(results=str(target), errors_file=str(errors_target))
+    outputs = [AtomicOutput(results, inputs=[ledger], what="results file", make_parents=True),
+               AtomicOutput(str(results) + ".errors.jsonl", inputs=[ledger], what="errors file", make_parents=True)]
+    table = None
+    if status_table:
+        outputs.append(AtomicOutput(status_table, inputs=[ledger, results], what="status table", make_parents=True))
+    target = outputs[0].target
+    summary = Summary(results=str(target), errors_file=str(outputs[1].target))
     show = sys.stderr.isatty() if progress is None else progress
     bar = None
-    previous = signal.getsignal(signal.SIGTERM)
-    in_main = _is_main_thread()
-    if in_main:
-        signal.signal(signal.SIGTERM, _on_sigterm)
     runner: Any = None
     spool_dir: Optional[Path] = None
     ok = False
-    try:
-        runner = _DaskRunner(rulebook_id, dask, workers) if dask else _LocalRunner(rulebook_id, workers)
-        if show:
-            from tqdm import tqdm
+    with StopSignals() as stop:
+        try:
+            out, bad = outputs[0].open(), outputs[1].open()
+            if status_table:
+                table = _StatusTable(outputs[2].open(), str(status_table))
+            runner = DaskRunner(rulebook_id, dask, workers) if dask else LocalRunner(rulebook_id, workers)
+            if show:
+                from tqdm import tqdm
 
-            bar = tqdm(total=os.path.getsize(ledger), unit="B", unit_scale=True, file=sys.stderr,
-                       desc="batch", dynamic_ncols=True, smoothing=0.1)
-        pending: Deque[Tuple[Any, int]] = collections.deque()
-        submitted = 0
-        if isinstance(runner, _LocalRunner) and runner.parallel:  # workers share this file system
-            spool_dir = target.with_name(f".{target.name}.{os.getpid()}.spool")
-            spool_dir.mkdir(exist_ok=True)
-        with open(temp, "wb") as out, open(errors_temp, "wb") as bad:
+                bar = tqdm(total=os.path.getsize(ledger), unit="B", unit_scale=True, file=sys.stderr,
+                           desc="batch", dynamic_ncols=True, smoothing=0.1)
+            pending: Deque[Tuple[Any, int]] = collections.deque()
+            submitted = 0
+            if isinstance(runner, LocalRunner) and runner.parallel:  # workers share this file system
+                spool_dir = temp_path(target, "spool")
+                spool_dir.mkdir(exist_ok=True)
 
             def drain(limit: int) -> None:
+                stop.check()  # a signal that arrived while a worker was forked was swallowed there
                 while len(pending) > limit:
                     handle, size = pending.popleft()
                     chunk = runner.result(handle)
@@ -576,50 +159,66 @@ def run_batch(ledger: str, results: str, rulebook_id: str, *, workers: Optional[
                     else:
                         out.write(chunk.data)
                     for record in chunk.errors:
-                        bad.write(_dumps(record) + b"\n")
+                        bad.write(dumps(record) + b"\n")
+                    if table is not None and chunk.status is not None:
+                        table.write(chunk.status)
                     summary.add(chunk)
                     if bar is not None:
                         bar.update(size)
-                        bar.set_postfix(persons=summary.persons, errors=summary.errors, refresh=False)
+                        # text, not numbers: tqdm would print 50000 as 5e+4
+                        bar.set_postfix(persons=f"{summary.persons:,}", errors=f"{summary.errors:,}", refresh=False)
 
-            for chunk in _chunks(records, chunk_size):
+            for chunk in chunks(records, chunk_size):
                 size = _chunk_bytes(fmt, chunk) if bar is not None else 0
                 spool = str(spool_dir / f"{submitted:09d}.part") if spool_dir is not None else None
-                pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit), spool)), size))
+                pending.append((runner.submit((rulebook_id, fmt, ledger, chunk, tuple(omit), spool,
+                                               table is not None)), size))
                 submitted += 1
                 drain(runner.in_flight)
             drain(0)
-            out.flush()
-            os.fsync(out.fileno())
-            bad.flush()
-            os.fsync(bad.fileno())
-        os.replace(errors_temp, errors_target)
-        os.replace(temp, target)
-        ok = True
-    finally:
-        if bar is not None:
-            bar.close()
-        if runner is not None:
-            runner.close(ok)
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
-        if spool_dir is not None:
-            import shutil
-
-            shutil.rmtree(spool_dir, ignore_errors=True)
-        if not ok:
-            for path in (temp, errors_temp):
-                try:
-                    os.unlink(path)
-                except FileNotFoundError:
-                    pass
+            if table is not None:
+                table.close()
+            for output in reversed(outputs):  # the results file last: its presence means the run finished
+                output.commit()
+            ok = True
+        except OSError as error:  # the output cannot be written: the only thing that stops a run
+            raise YibaoError(f"cannot write the output: {error.strerror or error}",
+                             Location(getattr(error, "filename", None) or str(target))) from None
+        finally:
+            if bar is not None:
+                bar.close()
+            if runner is not None:
+                runner.close(ok)
+            if spool_dir is not None:
+                shutil.rmtree(spool_dir, ignore_errors=True)
+            if not ok:
+                for output in outputs:
+                    output.discard()
     summary.seconds = time.perf_counter() - started
-    import resource
-
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     summary.cpu_main = own.ru_utime + own.ru_stime - cpu_before[0]
     summary.cpu_workers = children.ru_utime + children.ru_stime - cpu_before[1]
     return summary
+
+
+class _StatusTable:
+    """The ``--status-table`` file: CSV with a header, or Parquet for a ``.parquet`` name."""
+
+    def __init__(self, handle, name: str) -> None:
+        self.handle = handle
+        self.parquet = ParquetWriter(handle) if name.lower().endswith(".parquet") else None
+        if self.parquet is None:
+            handle.write(csv_header())
+
+    def write(self, rows: List[Dict[str, Any]]) -> None:
+        if self.parquet is not None:
+            self.parquet.write(rows)
+        else:
+            self.handle.write(csv_lines(rows))
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
 
 
 def _append_file(out, path: str) -> None:
@@ -640,8 +239,6 @@ def _append_file(out, path: str) -> None:
             copy = None
         if copied < size:
             source.seek(copied)
-            import shutil
-
             shutil.copyfileobj(source, out, 1 << 20)
     os.unlink(path)
 
@@ -649,11 +246,8 @@ def _append_file(out, path: str) -> None:
 def _chunk_bytes(fmt: str, chunk: Sequence[Tuple[int, Any]]) -> int:
     """Roughly how many bytes of the ledger a chunk covers (for the progress bar)."""
     if fmt == "csv":
-        return sum(sum(len(cell) + 1 for cell in row) for _, (_, rows) in chunk for _, row in rows)
+        return sum(sum(len(cell) + 1 for cell in row) for _, (_, rows, _) in chunk for _, row in rows)
     return sum(len(text.encode("utf-8", "surrogateescape")) for _, text in chunk)
 
 
-def _is_main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
+__all__ = ["CSV_COLUMNS", "EXIT_SOME_REJECTED", "Summary", "run_batch"]

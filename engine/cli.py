@@ -1,7 +1,9 @@
 """The ``yibao`` command line: a face over :mod:`engine.api`, no legal logic here.
 
 Every command computes its whole output before printing anything, so bad input never leaves a
-half-printed report: it prints one located error line to stderr and exits with status 2.
+half-printed report: it prints one located error line to stderr and exits with status 2. Nothing
+ever prints a traceback: an internal error is one line naming a log file with the details (exit
+1); Ctrl-C and SIGTERM end a command with one line (exit 130 and 143).
 
 The commands live in engine/commands/ and are imported only when one runs — click's documented
 lazy-loading of subcommands (click.palletsprojects.com, "Lazily Loading Subcommands"), not imports
@@ -14,11 +16,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from typing import Dict, List, Optional
+import sys
+from typing import Any, Dict, List, Optional
 
 import click
 
-from engine.commands.common import EXIT_BAD_INPUT, guard  # noqa: F401  (EXIT_BAD_INPUT: the status of bad input)
+from engine.commands.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, error_text, guard
+from engine.errors import YibaoError
+from engine.faces.interrupt import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_raises
 
 #: Every command: its name and ``module:function``.
 COMMANDS: Dict[str, str] = {
@@ -41,7 +46,9 @@ COMMANDS: Dict[str, str] = {
 
 
 class LazyGroup(click.Group):
-    """A command group whose commands are imported when they are run or listed."""
+    """The command group: its commands are imported when they are run or listed, and every command
+    runs inside the one place that turns what escapes into an exit status: bad input 2, Ctrl-C 130,
+    SIGTERM 143, anything else 1 with a log file."""
 
     def __init__(self, *args, lazy_subcommands: Optional[Dict[str, str]] = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -60,9 +67,54 @@ class LazyGroup(click.Group):
             raise ValueError(f"{target} is not a click command")
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        with sigterm_raises():
+            try:
+                return super().invoke(ctx)
+            except YibaoError as error:
+                click.echo(f"error: {error_text(error)}", err=True)
+                ctx.exit(EXIT_BAD_INPUT)
+            except KeyboardInterrupt:
+                click.echo("interrupted", err=True)
+                ctx.exit(EXIT_INTERRUPTED)
+            except Terminated:
+                click.echo("terminated", err=True)
+                ctx.exit(EXIT_TERMINATED)
+            except BrokenPipeError:  # `yibao list | head`: the reader left; end as if by SIGPIPE
+                _silence_stdout()
+                ctx.exit(EXIT_BROKEN_PIPE)
+            except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+                raise
+            except Exception as error:  # noqa: BLE001 - the one place an internal error is reported
+                from engine.faces.crash import EXIT_INTERNAL, one_line, write_crash_log
+
+                click.echo(one_line(error, write_crash_log(error)), err=True)
+                ctx.exit(EXIT_INTERNAL)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _add_rulebook_folders(ctx: click.Context, param: click.Parameter, folders: tuple) -> tuple:
+    """``--rulebooks DIR``: add operator folders to the search path, for this process and every
+    worker it starts (batch pools, service workers inherit the environment)."""
+    if folders:
+        known = [p for p in os.environ.get("YIBAO_RULEBOOKS", "").split(os.pathsep) if p]
+        os.environ["YIBAO_RULEBOOKS"] = os.pathsep.join(known + [os.path.abspath(f) for f in folders])
+    return folders
+
 
 @click.group(cls=LazyGroup, lazy_subcommands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="yibao-rules")
+@click.option("--rulebooks", "rulebook_folders", multiple=True, metavar="DIR", expose_value=False, is_eager=True,
+              type=click.Path(exists=True, file_okay=False), callback=_add_rulebook_folders,
+              help="also load rulebooks from DIR (repeatable; like YIBAO_RULEBOOKS). A bundled rulebook "
+                   "hides a file of the same name in DIR.")
 @click.option("--calendar", "calendar_file", default=None, type=click.Path(dir_okay=False), metavar="FILE",
               help="State Council holiday schedules to use instead of calendars/state-council.yaml "
                    "(also: the YIBAO_CALENDAR environment variable); see `yibao calendar`")

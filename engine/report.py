@@ -289,6 +289,10 @@ def render_check(reports: List[Dict[str, Any]], paint: Paint = _plain) -> str:
         if item["errors"]:
             continue
         lines.append(f"{item['rulebook']}: {paint('ok 通过', 'green')} — {item['summary']}")
+        if item.get("provenance"):
+            stamp = item["provenance"]
+            lines.append(f"  来源 provenance: sha256 {stamp['rulebook_sha256']}, version {stamp['rulebook_version']}, "
+                         f"engine {stamp['engine_version']}")
         for warning in item["warnings"]:
             lines.append(f"  {paint('警告 warning', 'yellow')}: {warning}")
         for warning in item["text_warnings"]:

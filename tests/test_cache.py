@@ -14,6 +14,7 @@ from engine import api
 from engine.base.documents import load_yaml
 from engine.rulebook import registry
 from engine.rulebook.backend import WARM_UP
+from engine.rulebook.provenance import provenance, stamp_with
 
 BOOK = """\
 id: {id}
@@ -87,8 +88,21 @@ def test_first_evaluation_writes_the_entry_and_a_later_process_uses_it(books):
     result = api.load_rulebook("t-book").evaluate(case("t-book"))
     assert len(entries(books)) == 1
     cached = registry.cached_evaluator("t-book")
-    assert cached is not None
-    assert json.dumps(cached.evaluate(case("t-book"), True), ensure_ascii=False) == json.dumps(result, ensure_ascii=False)
+    assert cached is not None and cached.provenance == result["provenance"]
+    from_cache = stamp_with(dict(cached.provenance), cached.evaluate(case("t-book"), True))
+    assert json.dumps(from_cache, ensure_ascii=False) == json.dumps(result, ensure_ascii=False)
+
+
+def test_the_entry_knows_the_provenance_of_the_rulebook_and_its_parents(books):
+    write(books, "t-parent.yaml", BOOK.format(id="t-parent", extends="", months=1))
+    write(books, "t-child.yaml", CHILD)
+    for rid in ("t-book", "t-child"):
+        api.load_rulebook(rid).evaluate(case(rid))
+        assert registry.cached_evaluator(rid).provenance == provenance(api.load_rulebook(rid))
+    # without the kept hash of the schedules, the provenance is not known (the facade's way is taken)
+    for kept in (books.parent / "cache").glob("calendar-*.txt"):
+        kept.unlink()
+    assert registry.cached_evaluator("t-book").provenance is None
 
 
 def test_an_edited_rulebook_makes_the_entry_stale(books):
@@ -156,5 +170,5 @@ def test_damaged_compiled_code_is_compiled_again_from_the_source(books):
     [code_file] = sorted((books.parent / "cache").glob("*.code"))
     code_file.write_bytes(b"\xe3damaged")
     cached = registry.cached_evaluator("t-book")
-    assert cached is not None and cached.evaluate(case("t-book"), True) == result
+    assert cached is not None and stamp_with(dict(cached.provenance), cached.evaluate(case("t-book"), True)) == result
     assert code_file.read_bytes() != b"\xe3damaged"  # written again for the next run

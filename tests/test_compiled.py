@@ -35,6 +35,7 @@ from engine.evaluate.attributed import evaluate_with_attribution, uses_attributi
 from engine.evaluate.person import evaluate_case
 from engine.officer.golden import compare_case, compare_rulebooks, golden_files
 from engine.rulebook import registry
+from engine.rulebook.provenance import stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -55,15 +56,16 @@ def compiled(rulebook_id: str):
     return _EVALUATORS[rulebook_id]
 
 
-def interpreter(rulebook, case: Any, trace: bool):
-    """The interpreter's JSON, or None when it refuses the case."""
+def interpreter(rulebook, case: Any, trace: bool, stamped: bool = False):
+    """The interpreter's JSON (``stamped``: with its provenance, as the facade returns it), or None
+    when it refuses the case."""
     versions = rulebook.versions()
     try:
         if uses_attribution(case):
             result = evaluate_with_attribution(rulebook, case, trace=trace, versions=versions)
         else:
             result = evaluate_case(rulebook, case, trace=trace, versions=versions)
-        return json.dumps(result, ensure_ascii=False)
+        return json.dumps(stamp(rulebook, result) if stamped else result, ensure_ascii=False)
     except YibaoError:
         return None
 
@@ -242,7 +244,7 @@ def test_uncovered_cases_fall_back_and_the_facade_answers_alike(name, event):
     rulebook = engine.load_rulebook("inner-mongolia")
     for trace in (False, True):
         try:
-            expected = interpreter(rulebook, case, trace)
+            expected = interpreter(rulebook, case, trace, stamped=True)
             got = json.dumps(rulebook.evaluate(case, trace=trace), ensure_ascii=False)
         except YibaoError:
             continue
@@ -266,7 +268,7 @@ def test_facade_uses_generated_code_and_interpreter_alike():
     rulebook = engine.load_rulebook("inner-mongolia")
     rng = random.Random(5)
     for case in gen_im.generate(200, rng.randrange(10**6)):
-        assert json.dumps(rulebook.evaluate(case, trace=True), ensure_ascii=False) == interpreter(rulebook, case, True)
+        assert json.dumps(rulebook.evaluate(case, trace=True), ensure_ascii=False) == interpreter(rulebook, case, True, stamped=True)
     assert rulebook.backend.evaluator(rulebook) is not None
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -22,37 +20,14 @@ EXAMPLE = ROOT / "examples" / "inner-mongolia-case.yaml"
 MAX_BODY = 64 * 1024
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server():
-    """`yibao serve` on 127.0.0.1 and a free port; stopped (SIGTERM, then kill) after the module."""
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--max-body", str(MAX_BODY)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.time() > deadline:
-            process.kill()
-            raise RuntimeError(f"yibao serve did not start: {process.stderr.read().decode()}")
-        time.sleep(0.1)
-    yield base
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def server(tmp_path_factory):
+    """`yibao serve` (2 workers) on 127.0.0.1 and a free port; stopped (SIGTERM, then kill) after the module."""
+    from conftest import start_server
+
+    served = start_server(tmp_path_factory.mktemp("serve"), "--max-body", str(MAX_BODY), "--workers", "2")
+    yield served.base
+    served.stop()
 
 
 @pytest.fixture(scope="module")

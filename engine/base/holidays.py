@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import importlib.metadata
 import os
 import threading
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Tuple
 
 from engine.base.documents import PositionedDocument, load_yaml_file
+from engine.base.resources import bundled_dir
 from engine.base.schemas import validate
 from engine.errors import CalendarError, Location
 
@@ -47,10 +47,11 @@ _WEEKDAYS = "一二三四五六日"
 
 def bundled_file() -> Optional[Path]:
     """The schedule file shipped with the engine, or None when this installation has none."""
-    for candidate in (_HERE.parent.parent / BUNDLED_NAME, _HERE.parent / BUNDLED_NAME):
-        if candidate.is_file():
-            return candidate
-    return None
+    try:
+        candidate = bundled_dir("calendars") / BUNDLED_NAME.name
+    except FileNotFoundError:
+        return None
+    return candidate if candidate.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ def years_text(years: Any) -> str:
 def _package() -> Tuple[Dict[_dt.date, bool], FrozenSet[int], str]:
     # chinese-calendar answers for every day of the years from its first to its last holiday
     # (its own check); its tables list holidays and 调休 working days, the rest is Monday-Friday.
+    import importlib.metadata  # here, not with the module: only the package's schedules need it (~12 ms)
+
     from chinese_calendar import constants
 
     days: Dict[_dt.date, bool] = {day: False for day in constants.holidays}
@@ -240,6 +243,11 @@ def _locate() -> Tuple[Optional[str], str]:
     return (str(bundled), "bundled") if bundled is not None else (None, "none")
 
 
+def schedule_file() -> Optional[str]:
+    """The schedule file in effect (``--calendar``, else ``YIBAO_CALENDAR``, else the bundled one), not read."""
+    return _locate()[0]
+
+
 def _load() -> Schedules:
     path, origin = _locate()
     if path is None:
@@ -304,4 +312,4 @@ def first_missing(schedules: Schedules) -> int:
 
 
 __all__ = ["ENV_VAR", "FileYear", "Schedules", "YearSource", "active_schedules", "bundled_file", "coverage",
-           "first_missing", "read_schedule_file", "use_calendar_file", "years_text"]
+           "first_missing", "read_schedule_file", "schedule_file", "use_calendar_file", "years_text"]

@@ -1,7 +1,6 @@
 """JSON Schema validation with located, readable errors.
 
-The schemas live in ``schemas/`` at the project root (and are packaged inside ``engine/schemas``
-when installed). Errors are turned into :class:`SchemaError` with the YAML line and column of
+The schemas are the bundled ``schemas/`` folder (:mod:`engine.base.resources`). Errors are turned into :class:`SchemaError` with the YAML line and column of
 the offending value and a field path such as ``consequences[3].action``.
 """
 
@@ -17,19 +16,15 @@ from engine.base.lazy import lazy_module
 
 from engine.errors import SchemaError, did_you_mean
 from engine.base.documents import PositionedDocument, format_path
+from engine.base.resources import bundled_dir
 
 # Only an invalid document needs jsonschema (to locate its error); valid ones pass jsonschema-rs alone.
 jsonschema = lazy_module("jsonschema")
 
-_HERE = Path(__file__).resolve().parent
-
 
 def schema_dir() -> Path:
-    """Where the JSON Schemas are: the repository's ``schemas/`` or the installed copy."""
-    for candidate in (_HERE.parent.parent / "schemas", _HERE.parent / "schemas"):
-        if (candidate / "rulebook.schema.json").exists():
-            return candidate
-    raise FileNotFoundError("schemas/ not found next to the engine")
+    """Where the JSON Schemas are (the bundled ``schemas/`` folder)."""
+    return bundled_dir("schemas")
 
 
 @lru_cache(maxsize=None)

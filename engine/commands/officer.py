@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import List, Optional
 
@@ -14,6 +13,7 @@ from engine.officer.golden import run_golden
 from engine.officer.golden_report import report
 from engine.report import render_golden_summary
 from engine.commands.common import EXIT_BAD_INPUT, dump, guard, paint
+from engine.faces.output import write_text
 
 
 @click.command()
@@ -43,8 +43,13 @@ def diff(rulebook_a: str, rulebook_b: str, as_json: bool) -> None:
 @click.option("--rulebook", "rulebooks", multiple=True, help="only these rulebooks (repeatable; default: all)")
 def docs(out: Optional[str], rulebooks: List[str]) -> None:
     """Generate the documentation pages from the rulebooks (then: mkdocs build --strict)."""
+    if out is None and not (ROOT / "mkdocs.yml").is_file():
+        click.echo("error: --out DIR is needed outside a checkout of the project (no docs/ folder here)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     target = out or str(ROOT / "docs")
-    written = guard(lambda: officer.generate_docs(target, list(rulebooks) or None))
+    written = guard(lambda: officer.generate_docs(
+        target, list(rulebooks) or None,
+        save=lambda path, text: write_text(path, text, what="documentation page", make_parents=True)))
     click.echo(f"wrote {len(written)} files under {target}")
 
 
@@ -89,9 +94,5 @@ def new_case(rulebook: str, output: Optional[str], case_only: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    if os.path.exists(output):
-        click.echo(f"error: {output}: exists already; choose another file name", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    guard(lambda: write_text(output, text, what="new case file", overwrite=False))
     click.echo(f"wrote {output}; fill in the FILL_IN parts, then run: yibao test {output}")

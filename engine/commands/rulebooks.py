@@ -10,7 +10,7 @@ import click
 from engine import api, officer
 from engine.base.holidays import coverage, years_text
 from engine.report import render_check, table
-from engine.commands.common import EXIT_BAD_INPUT, dump, guard, paint
+from engine.commands.common import EXIT_BAD_INPUT, dump, error_text, guard, paint
 
 
 @click.command()
@@ -46,8 +46,11 @@ def check(rulebooks: List[str], show_origins: bool, as_json: bool) -> None:
 @click.command(name="list")
 @click.option("--json", "as_json", is_flag=True)
 def list_command(as_json: bool) -> None:
-    """List the rulebooks that can be loaded by id."""
-    rows = guard(api.rulebook_index)
+    """List the rulebooks that can be loaded by id (a broken one is reported on stderr and skipped)."""
+    compiled, broken = api.load_rulebooks()
+    for rid, error in broken.items():
+        click.echo(f"warning: skipped rulebook '{rid}': {error_text(error)}", err=True)
+    rows = [api.index_row(rb) for rb in compiled.values()]
     if as_json:
         click.echo(dump(rows))
         return

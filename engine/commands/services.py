@@ -23,9 +23,12 @@ from engine.commands.common import EXIT_BAD_INPUT, dump, guard
               help="ledger format (default: by extension, .csv is CSV)")
 @click.option("--dask", default=None, metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or 'local' for a LocalCluster")
 @click.option("--progress/--no-progress", default=None, help="progress bar (default: when stderr is a terminal)")
+@click.option("--status-table", "status_table", default=None, type=click.Path(dir_okay=False),
+              help="also write one status row per person (CSV; Parquet for a .parquet name, needs pyarrow)")
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], chunk_size: int, trace: bool,
-          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool], as_json: bool) -> None:
+          omit: List[str], fmt: Optional[str], dask: Optional[str], progress: Optional[bool],
+          status_table: Optional[str], as_json: bool) -> None:
     """Evaluate a whole ledger (JSON Lines of cases, or CSV of events grouped by person_id).
 
     Exit status 0 when every record was good, 3 when some were rejected (see RESULTS.errors.jsonl),
@@ -35,7 +38,8 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 
     fields = tuple(dict.fromkeys(([] if trace else ["trace"]) + list(omit)))
     summary = guard(lambda: run_batch(ledger, results, rulebook_id, workers=workers, chunk_size=chunk_size,
-                                       omit=fields, dask=dask, progress=progress, fmt=fmt))
+                                      omit=fields, dask=dask, progress=progress, fmt=fmt,
+                                      status_table=status_table))
     click.echo(dump(summary.to_dict()) if as_json else summary.render())
     sys.exit(summary.exit_code)
 
@@ -43,18 +47,31 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="worker processes, each with the rulebooks compiled once (default: the number of cores)")
 @click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1),
               help="largest request body in bytes (larger: 413)")
 @click.option("--log-level", default="warning", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve(host: str, port: int, max_body: int, log_level: str) -> None:
-    """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/rulebooks, /openapi.json, …"""
-    try:
-        from engine.service import serve as run_service
-    except ImportError as error:
-        click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): {error}", err=True)
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="one JSON line per request on stderr (request id, route, status, time)")
+def serve(host: str, port: int, workers: Optional[int], max_body: int, log_level: str, access_log: bool) -> None:
+    """Serve the HTTP API (FastAPI + uvicorn): /v1/evaluate, /v1/status, /readyz, /metrics, … (docs/deploy.md)
+
+    SIGHUP (or POST /admin/reload with YIBAO_ADMIN_TOKEN set) reloads the rulebooks without downtime.
+    """
+    import importlib.util
+
+    from engine.faces.server import serve as run_service
+
+    # The serve extra, checked without importing it (prometheus-client must first see its settings).
+    missing = [name for name in ("fastapi", "uvicorn", "prometheus_client") if importlib.util.find_spec(name) is None]
+    if missing:
+        click.echo(f"error: yibao serve needs the serve extra (pip install 'yibao-rules[serve]'): "
+                   f"{', '.join(missing)} not installed", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    guard(lambda: run_service(host, port, max_body=max_body, log_level=log_level))
+    guard(lambda: run_service(host, port, workers=workers, max_body=max_body, log_level=log_level,
+                              access_log=access_log))
 
 
 @click.command()

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from engine.api import (check_rulebook, describe_rulebook, load_rulebook, rulebook_origins,
+from engine.api import (check_rulebook, describe_rulebook, load_rulebook, rulebook_origins, rulebook_provenance,
                         rulebook_warnings)
 from engine.errors import CaseError, Location, did_you_mean
 from engine.officer.docsgen import generate
@@ -32,6 +32,7 @@ def check_report(id_or_path: str, *, origins: bool = False) -> Dict[str, Any]:
     if errors:
         return report
     report["summary"] = describe_rulebook(id_or_path)
+    report["provenance"] = rulebook_provenance(id_or_path)
     report["warnings"] = rulebook_warnings(id_or_path)
     report["text_warnings"] = [w.to_dict() for w in check_text_numbers(id_or_path)]
     if origins:
@@ -52,9 +53,11 @@ def diff_report(a: str, b: str) -> Tuple[str, int]:
     return render_text(rb_a, rb_b, changes), len(changes)
 
 
-def generate_docs(out: str, rulebooks: Optional[List[str]] = None) -> List[str]:
-    """Write the generated documentation pages under ``out``; the files written."""
-    return [str(p) for p in generate(Path(out), rulebooks)]
+def generate_docs(out: str, rulebooks: Optional[List[str]] = None, save=None) -> List[str]:
+    """Write the generated documentation pages under ``out``; the files written.
+
+    ``save(path, text)``, when given, writes each page (the CLI's safe writer)."""
+    return [str(p) for p in generate(Path(out), rulebooks, save=save)]
 
 
 def case_skeleton(id_or_path: str, *, case_only: bool = False) -> str:

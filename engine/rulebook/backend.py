@@ -71,7 +71,7 @@ class Backend:
         if evaluator is None:
             evaluator = compile_spec(spec)
             if self.entry is not None:
-                self.entry.store(evaluator.source())
+                self.entry.store(evaluator.source(), spec)
         return evaluator
 
     @property

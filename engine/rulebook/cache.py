@@ -13,6 +13,13 @@ engine), a corrupt one or one that does not compile is ignored and written again
 Next to an entry, its source compiled to Python code (``marshal``, as Python keeps ``.pyc`` files),
 named by its SHA-256 in the entry: a one-shot command runs it without compiling the source again.
 
+An entry also keeps what every result's ``provenance`` is made of (engine/rulebook/provenance.py):
+the rulebook's id, version label and canonical JSON. Its hash includes the hash of the State
+Council schedules in effect, which costs reading and checking them; that hash is kept too, in a
+``calendar-*.txt`` file keyed by the schedule file's bytes and the ``chinese-calendar`` package's
+identity. A result from the cache carries the same provenance as one from the rulebook; where the
+schedules' hash is not kept yet, the command takes the usual way (and keeps it).
+
 The folder is ``$YIBAO_CACHE_DIR`` if set (``off``: no cache), else ``$XDG_CACHE_HOME/yibao-rules``
 (default ``~/.cache/yibao-rules``). A folder that cannot be written only costs the speed-up.
 """
@@ -21,22 +28,28 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import marshal
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 from types import CodeType
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from engine.base import holidays
 from engine.base.documents import PositionedDocument, load_yaml, read_text_file
+from engine.base.version import __version__
 from engine.evaluate.compiled.evaluator import CompiledEvaluator
 from engine.evaluate.compiled.loader import GENERATOR, compile_source
+from engine.rulebook.provenance import calendar_sha256, canonical_json, content_digest, rulebook_version
 
 _ENGINE = Path(__file__).resolve().parent.parent
 #: Entries older than this layout are ignored.
-_LAYOUT = 2
+_LAYOUT = 3
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def folder() -> Optional[Path]:
@@ -149,13 +162,16 @@ class Entry:
                 _write(where.with_suffix(".code"), data)
                 entry["code_sha256"] = _code_sha(entry["source_sha256"], data)
                 _write(where, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
-            return CompiledEvaluator.from_source(source, generate, name, code)
+            evaluator = CompiledEvaluator.from_source(source, generate, name, code)
+            evaluator.provenance = _provenance(entry.get("provenance"))
+            return evaluator
         except Exception:  # noqa: BLE001 - a stale, corrupt or unreadable entry is ignored (and written again)
             return None
 
-    def store(self, source: str) -> None:
-        """Write the entry and its compiled code (atomically); nothing for an entry not made by
-        :class:`Reads`, or where the folder cannot be written."""
+    def store(self, source: str, rulebook: Any) -> None:
+        """Write the entry of the generated ``source`` of ``rulebook`` (a compiled rulebook standing
+        alone) and its compiled code (atomically); nothing for an entry not made by :class:`Reads`,
+        or where the folder cannot be written."""
         if self.content is None or self.parents is None:
             return
         where = _entry_file(self.content)
@@ -166,11 +182,69 @@ class Entry:
             source_sha = _sha(source.encode("utf-8"))
             entry = {"layout": _LAYOUT, "engine": fingerprint(), "rulebook": self.rulebook_id, "file": self.content,
                      "parents": [list(parent) for parent in self.parents], "source_sha256": source_sha,
-                     "code_sha256": _code_sha(source_sha, code), "source": source}
+                     "code_sha256": _code_sha(source_sha, code), "source": source,
+                     "provenance": {"rulebook_id": rulebook.id, "rulebook_version": rulebook_version(rulebook),
+                                    "rulebook_json": canonical_json(rulebook.raw).decode("utf-8")}}
             _write(where.with_suffix(".code"), code)
             _write(where, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         except OSError:
             return
+        remember_calendar()
+
+
+def _calendar_file() -> Optional[Path]:
+    """Where the hash of the State Council schedules this process would use is kept, named by the
+    schedule file's path and bytes and the identity of the ``chinese-calendar`` package (its tables'
+    path, size and modification time) — found without reading the schedules."""
+    where = folder()
+    if where is None:
+        return None
+    key = hashlib.sha256(fingerprint().encode())
+    path = holidays.schedule_file()
+    if path is not None:
+        key.update(f"|{Path(path).resolve()}|".encode())
+        key.update(Path(path).read_bytes())
+    package = importlib.util.find_spec("chinese_calendar")
+    for place in (package.submodule_search_locations or []) if package is not None else []:
+        info = os.stat(os.path.join(place, "constants.py"))
+        key.update(f"|{place}|{info.st_size}|{info.st_mtime_ns}".encode())
+    return where / f"calendar-{key.hexdigest()[:40]}.txt"
+
+
+def known_calendar() -> Optional[str]:
+    """The kept hash of the schedules in effect (engine/rulebook/provenance.py ``calendar_sha256``), or None."""
+    try:
+        place = _calendar_file()
+        if place is None or not place.is_file():
+            return None
+        digest = place.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        return None
+    return digest if _DIGEST.fullmatch(digest) else None
+
+
+def remember_calendar() -> None:
+    """Keep the hash of the schedules in effect (reading them, if not read yet) for the next process;
+    nothing where it cannot be kept or the schedules cannot be read (the command reports that)."""
+    try:
+        place = _calendar_file()
+        if place is not None:
+            _write(place, calendar_sha256().encode("ascii"))
+    except Exception:  # noqa: BLE001 - a bad schedule file is reported where it is used, not here
+        return
+
+
+def _provenance(recorded: Any) -> Optional[Dict[str, str]]:
+    """The ``provenance`` of results from an entry that recorded ``recorded``: None when the hash of
+    the schedules in effect is not kept (or the entry recorded nothing)."""
+    if not isinstance(recorded, dict):
+        return None
+    calendar = known_calendar()
+    if calendar is None:
+        return None
+    return {"engine_version": __version__, "rulebook_id": recorded["rulebook_id"],
+            "rulebook_version": recorded["rulebook_version"],
+            "rulebook_sha256": content_digest(recorded["rulebook_json"].encode("utf-8"), calendar)}
 
 
 def _code_sha(source_sha: str, data: bytes) -> str:

@@ -1,7 +1,7 @@
 """Find rulebooks by id or path, load them once, and hand out the compiled, immutable result.
 
-Rulebooks are looked up in ``rulebooks/`` at the project root, then in every folder listed in
-the ``YIBAO_RULEBOOKS`` environment variable (``os.pathsep``-separated). Loading is cached and
+Rulebooks are looked up in the bundled ``rulebooks/`` folder (:mod:`engine.base.resources`), then
+in every folder listed in the ``YIBAO_RULEBOOKS`` environment variable (``os.pathsep``-separated). Loading is cached and
 guarded by a lock, so concurrent callers share one compiled rulebook.
 """
 
@@ -22,6 +22,7 @@ from engine.rulebook.cache import Entry, Reads
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
 from engine.base.frozen import freeze as deeply_frozen
+from engine.base.resources import bundled_dir
 
 if TYPE_CHECKING:
     from engine.evaluate.compiled.evaluator import CompiledEvaluator
@@ -36,18 +37,14 @@ _facade = lazy_module("engine.rulebook.rulebook")
 _backend = lazy_module("engine.rulebook.backend")
 inherit = lazy_module("engine.rulebook.inherit")
 
-_ROOT = Path(__file__).resolve().parent.parent.parent
 _lock = threading.RLock()
 _cache: Dict[Tuple[str, float], "Rulebook"] = {}
 _version_cache: Dict[Tuple, Tuple[Path, ...]] = {}
 
 
-_BUILTIN_DIRS = (_ROOT / "rulebooks", Path(__file__).resolve().parent.parent / "rulebooks")
-
-
 def _candidate_dirs() -> List[Path]:
     extra = os.environ.get("YIBAO_RULEBOOKS", "")
-    return list(_BUILTIN_DIRS) + [Path(p) for p in extra.split(os.pathsep) if p]
+    return [bundled_dir("rulebooks")] + [Path(p) for p in extra.split(os.pathsep) if p]
 
 
 def rulebook_dirs() -> List[Path]:
@@ -67,6 +64,24 @@ def freeze() -> None:
     """
     global _frozen_state
     _frozen_state = _folder_state()
+
+
+def thaw() -> None:
+    """Watch the rulebook folders again (undo :func:`freeze`; a service that stops calls it)."""
+    global _frozen_state
+    _frozen_state = None
+
+
+def reset() -> None:
+    """Forget every compiled rulebook and version list: the next load reads the files again.
+
+    For a service's rulebook reload: the cache is keyed by each file's modification time, which
+    misses a change in a parent (``extends``) of an unchanged file. Rulebooks already handed out
+    stay valid; they are simply no longer shared with later loads.
+    """
+    with _lock:
+        _cache.clear()
+        _version_cache.clear()
 
 
 def _folder_state() -> Tuple[Tuple[str, int], ...]:

@@ -2,7 +2,8 @@
 
 A :class:`Rulebook` *is* its :class:`~engine.spec.rulebook.RulebookSpec` (every field of the spec
 is readable on it) plus ``evaluate``, ``can_settle``, ``deadline`` and ``attribute``, which hand
-the spec to the evaluation layer. The registry (:mod:`engine.rulebook.registry`) makes them and
+the spec to the evaluation layer; every result leaves here with its ``provenance``
+(:mod:`engine.rulebook.provenance`). The registry (:mod:`engine.rulebook.registry`) makes them and
 tells each one where its sibling versions are, so that every event of a case is judged by the
 version in force on its date.
 """
@@ -20,6 +21,7 @@ from engine.evaluate.deadlines import DeadlineResult, compute_deadline
 from engine.evaluate.institution import evaluate_institution
 from engine.evaluate.person import can_settle_case, evaluate_case
 from engine.rulebook.backend import FALLBACK, Backend
+from engine.rulebook.provenance import stamp
 from engine.spec.rulebook import RulebookSpec
 
 Positions = Optional[Dict[Tuple, Mark]]
@@ -77,11 +79,12 @@ class Rulebook(RulebookSpec):
         if not versions:
             result = (self.__dict__.get("_backend") or self.backend).evaluate(self, case, trace)
             if result is not FALLBACK:
-                return result
+                return stamp(self, result)
         if uses_attribution(case):
-            return evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace,
-                                             versions=versions)
-        return evaluate_case(self, case, source=source, positions=positions, trace=trace, versions=versions)
+            return stamp(self, evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace,
+                                                         versions=versions))
+        return stamp(self, evaluate_case(self, case, source=source, positions=positions, trace=trace,
+                                         versions=versions))
 
     def can_settle(self, case: Mapping[str, Any], date: Any, emergency: bool = False) -> Dict[str, Any]:
         """Would a claim on ``date`` (``YYYY-MM-DD`` or a date) by this case's person be settled?
@@ -89,14 +92,14 @@ class Rulebook(RulebookSpec):
         Returns ``{person, date, emergency, settled, state, article, rule, reason}``: the status on
         that date (from evaluating the case) judged by the rulebook's settlement rules.
         """
-        return can_settle_case(self, case, date, emergency, evaluate=self.evaluate)
+        return stamp(self, can_settle_case(self, case, date, emergency, evaluate=self.evaluate))
 
     def evaluate_institution(self, case: Mapping[str, Any], *, source: Optional[str] = None,
                              positions: Positions = None, trace: bool = True) -> Dict[str, Any]:
         """Evaluate an institution case (its staff in one natural year) against the institution rules;
         returns the JSON-ready result of ``yibao institution --json``."""
-        return evaluate_institution(self, case, source=source, positions=positions, trace=trace,
-                                    versions=self.versions())
+        return stamp(self, evaluate_institution(self, case, source=source, positions=positions, trace=trace,
+                                                versions=self.versions()))
 
     def deadline(self, kind: str, start: Any, exceptions: Sequence[str] = ()) -> DeadlineResult:
         """The deadline of ``kind`` (a GLOSSARY kind this rulebook defines) counted from ``start``.
@@ -112,4 +115,4 @@ class Rulebook(RulebookSpec):
                   positions: Positions = None) -> Dict[str, Any]:
         """Who bears which responsibility for one finding (the annex rules over the organisation);
         returns the JSON-ready result of ``yibao attribute --json``."""
-        return attribute_case(self, case, source=source, positions=positions)
+        return stamp(self, attribute_case(self, case, source=source, positions=positions))

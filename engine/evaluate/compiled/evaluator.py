@@ -42,6 +42,9 @@ class CompiledEvaluator:
         self._default: Optional[Functions] = None
         self._generate = generate
         self._lock = threading.Lock()
+        #: What its results carry as ``provenance`` where the compiled-rulebook cache knows it
+        #: (engine/rulebook/cache.py); None: the facade stamps them.
+        self.provenance: Optional[Dict[str, str]] = None
 
     @classmethod
     def from_source(cls, source: str, generate: Optional[Callable[[Dict[str, Any]], str]] = None,

@@ -17,7 +17,7 @@ The generated folders are build output (git-ignored); the hand-written pages nex
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
 from engine import api
 from engine.officer.docsgen import compare, deadlines, pages, reference
@@ -30,16 +30,24 @@ EXAMPLE_DIRS = (ROOT / "docs" / "examples", ROOT / "tests" / "golden" / "compare
 GENERATED = ("rulebooks", "compare", "reference")
 
 
-def _write(path: Path, text: str, written: List[Path]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+#: Writes one page: ``save(path, text)``.
+Save = Callable[[Path, str], None]
+
+
+def _write(path: Path, text: str, written: List[Path], save: Optional[Save] = None) -> None:
+    if save is not None:
+        save(path, text)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     written.append(path)
 
 
 def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
-             example_dirs: Sequence[Path] = EXAMPLE_DIRS) -> List[Path]:
+             example_dirs: Sequence[Path] = EXAMPLE_DIRS, save: Optional[Save] = None) -> List[Path]:
     """Write the generated pages for ``rulebook_ids`` (default: every rulebook) under ``out``.
 
+    ``save`` writes each page (the CLI passes its safe writer); by default, a plain write.
     Returns the files written. Old generated pages under ``out/rulebooks`` and ``out/compare`` are
     removed first, so a rulebook that is gone leaves no stale page.
     """
@@ -53,16 +61,16 @@ def generate(out: Path, rulebook_ids: Optional[Sequence[str]] = None,
                 if old.is_file() and old.suffix in (".md", ".svg"):
                     old.unlink()
     written: List[Path] = []
-    _write(out / "rulebooks" / "index.md", pages.index_page(rulebooks), written)
+    _write(out / "rulebooks" / "index.md", pages.index_page(rulebooks), written, save)
     for rb in rulebooks:
-        _write(out / "rulebooks" / f"{rb.id}.md", pages.rulebook_page(rb), written)
+        _write(out / "rulebooks" / f"{rb.id}.md", pages.rulebook_page(rb), written, save)
     comparison = compare.Comparison.of(rulebooks)
-    _write(out / "compare" / "index.md", comparison.page(), written)
-    _write(out / "compare" / "suspension-cumulative.svg", comparison.chart("cumulative"), written)
-    _write(out / "compare" / "suspension-single.svg", comparison.chart("single"), written)
-    _write(out / "reference" / "index.md", reference.page(), written)
+    _write(out / "compare" / "index.md", comparison.page(), written, save)
+    _write(out / "compare" / "suspension-cumulative.svg", comparison.chart("cumulative"), written, save)
+    _write(out / "compare" / "suspension-single.svg", comparison.chart("single"), written, save)
+    _write(out / "reference" / "index.md", reference.page(), written, save)
     examples = compare.load_examples([Path(d) for d in example_dirs])
-    _write(out / "compare" / "one-case.md", compare.examples_page(examples, rulebooks, ROOT), written)
+    _write(out / "compare" / "one-case.md", compare.examples_page(examples, rulebooks, ROOT), written, save)
     page = out / "deadlines.md"
     if rulebook_ids is None and page.is_file() and deadlines.refresh(page, rulebooks):
         written.append(page)  # the hand-written page's table of every deadline (all rulebooks only)
