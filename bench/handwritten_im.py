@@ -93,6 +93,15 @@ SETTLEMENT = {"normal": ("settle-normal", "第九条（一）"), "suspended": ("
 SETTLE_LICENCE = ("settle-licence-lost", "第十二条")  # 第十二条 不予结算: no 急诊 exception for a lost licence
 
 
+def _provenance() -> Dict[str, str]:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from engine.api import rulebook_provenance
+
+    return rulebook_provenance(RULEBOOK_ID)
+
+
 def _parameters() -> Dict[str, Any]:
     """The rulebook's readings as a programmer would copy them: each with its value and the words the
     result quotes (interpretation, ambiguity, articles)."""
@@ -102,6 +111,9 @@ def _parameters() -> Dict[str, Any]:
 
 PARAMETERS = _parameters()
 DEFAULT_PARAMETERS = {name: body["value"] for name, body in PARAMETERS.items()}
+# What every result carries as provenance: the engine's version and the rulebook's id, version label and
+# hash, copied once as a programmer would copy them from `yibao check` (the hash is of the exact rules).
+PROVENANCE = _provenance()
 INTERPRETATIONS = tuple({"id": name, "value": body["value"], "note": body["interpretation"],
                          "ambiguity": body.get("ambiguity"), "articles": list(body.get("articles") or ())}
                         for name, body in PARAMETERS.items())
@@ -697,4 +709,5 @@ def _result(as_of, person, years, decisions, repairs, claims, restorations, peri
         "trace": steps,
         "appeals": [],
         "clocks": [],
+        "provenance": dict(PROVENANCE),
     }

@@ -23,7 +23,7 @@ import hashlib
 import json
 import weakref
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Tuple
 
 from engine.base.lazy import lazy_module
 from engine.base.version import __version__
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 # cache (engine/rulebook/cache.py) carries a hash recorded there, and never reads them.
 _holidays = lazy_module("engine.base.holidays")
 
-_own: Dict[int, Tuple["weakref.ref[RulebookSpec]", str]] = {}
+#: What is computed once per compiled rulebook (its content hash, its version label), by ``id``.
+_own: Dict[int, Tuple["weakref.ref[RulebookSpec]", Dict[str, str]]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -71,15 +72,22 @@ def calendar_sha256() -> str:
 _calendar_digest: list = []
 
 
-def content_sha256(rulebook: RulebookSpec) -> str:
-    """The SHA-256 of one compiled rulebook's merged document and the holiday schedule (cached)."""
+def _remembered(rulebook: RulebookSpec, name: str, compute: Callable[[RulebookSpec], str]) -> str:
+    """``compute(rulebook)``, once per compiled rulebook (it is immutable)."""
     key = id(rulebook)
     hit = _own.get(key)
-    if hit is not None and hit[0]() is rulebook:
-        return hit[1]
-    digest = content_digest(canonical_json(rulebook.raw), calendar_sha256())
-    _own[key] = (weakref.ref(rulebook, lambda _, key=key: _own.pop(key, None)), digest)
-    return digest
+    if hit is None or hit[0]() is not rulebook:
+        hit = _own[key] = (weakref.ref(rulebook, lambda _, key=key: _own.pop(key, None)), {})
+    known = hit[1]
+    value = known.get(name)
+    if value is None:
+        value = known[name] = compute(rulebook)
+    return value
+
+
+def content_sha256(rulebook: RulebookSpec) -> str:
+    """The SHA-256 of one compiled rulebook's merged document and the holiday schedule (cached)."""
+    return _remembered(rulebook, "sha256", lambda book: content_digest(canonical_json(book.raw), calendar_sha256()))
 
 
 def content_digest(rulebook_json: bytes, calendar: str) -> str:
@@ -103,6 +111,10 @@ def rulebook_sha256(rulebook: RulebookSpec) -> str:
 
 def rulebook_version(rulebook: RulebookSpec) -> str:
     """The version label of the file (``<id>@<label>.yaml``), else its effective period."""
+    return _remembered(rulebook, "version", _version_label)
+
+
+def _version_label(rulebook: RulebookSpec) -> str:
     stem = PurePath(rulebook.source).stem if rulebook.source else ""
     if "@" in stem:
         return stem.split("@", 1)[1]
