@@ -224,6 +224,36 @@ def batch(ledger: str, rulebook_id: str, results: str, workers: Optional[int], c
 
 
 @main.command()
+@click.argument("ledger", type=click.Path())
+@click.option("--rulebook", "rulebook_id", required=True, help="rulebook id or file every person is evaluated with")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(),
+              help="folder for status.parquet, decisions.parquet and years.parquet")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default=None,
+              help="ledger format (default: by extension)")
+@click.option("--chunk-rows", type=click.IntRange(1000), default=None, help="ledger rows per chunk (whole persons)")
+@click.option("--dask", default=None, metavar="ADDRESS",
+              help="one task per Parquet file of a folder ledger on a Dask scheduler at ADDRESS, or 'local'")
+@click.option("--workers", type=click.IntRange(1), default=None, help="workers of --dask local")
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+def population(ledger: str, rulebook_id: str, out_dir: str, fmt: Optional[str], chunk_rows: Optional[int],
+               dask: Optional[str], workers: Optional[int], as_json: bool) -> None:
+    """Evaluate a whole population's ledger (Parquet or CSV, grouped by person) into Parquet tables.
+
+    The kernel compiled from the rulebook (numba) evaluates every person it covers; the others go
+    through the scalar engine, so every result is the engine's. docs/population.md
+    """
+    if dask:
+        from engine.faces.population_dask import run_on_dask
+
+        summary = _guard(lambda: run_on_dask(ledger, out_dir, rulebook_id, dask, workers=workers, fmt=fmt))
+    else:
+        from engine.faces.population import run_population
+
+        summary = _guard(lambda: run_population(ledger, out_dir, rulebook_id, fmt=fmt, chunk_rows=chunk_rows))
+    click.echo(_dump(summary.to_dict()) if as_json else summary.render())
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", type=click.IntRange(1), default=None,
