@@ -339,6 +339,31 @@ def diff(rulebook_a: str, rulebook_b: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("ledger", type=click.Path())
+@click.option("--rulebook", "rulebook_a", required=True, help="the rulebook in force (id or file)")
+@click.option("--against", "against", required=True, metavar="B",
+              help="another rulebook id, an edited rulebook file, a version (id@label), or readings:NAME=VALUE[,…]")
+@click.option("--json", "as_json", is_flag=True, help="print the report as one JSON document (schemas/impact.schema.json)")
+@click.option("--chart", default=None, type=click.Path(dir_okay=False), help="also draw the report as an SVG file")
+@click.option("--list", "listed", type=click.IntRange(0), default=20, show_default=True,
+              help="list this many changed persons")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default=None,
+              help="ledger format (default: by extension)")
+def impact(ledger: str, rulebook_a: str, against: str, as_json: bool, chart: Optional[str], listed: int,
+           fmt: Optional[str]) -> None:
+    """What changing rulebook A to B does to the persons of LEDGER: who changes action, status or months,
+    by tier, role and institution (on the population path). docs/population.md"""
+    from engine.faces.output import write_text
+    from engine.officer.impact import impact as run_impact, render_impact
+    from engine.officer.impact_chart import impact_chart
+
+    report = _guard(lambda: run_impact(ledger, rulebook_a, against, fmt=fmt, listed=listed))
+    if chart:
+        _guard(lambda: write_text(chart, impact_chart(report), inputs=[ledger], what="chart"))
+    click.echo(json.dumps(report, ensure_ascii=False) if as_json else render_impact(report))
+
+
+@main.command()
 @click.option("--out", "out", default=None, type=click.Path(file_okay=False),
               help="docs folder to write into (default: the project's docs/)")
 @click.option("--rulebook", "rulebooks", multiple=True, help="only these rulebooks (repeatable; default: all)")

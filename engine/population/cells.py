@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.base.dates import parse_date
+from engine.base.limits import MAX_INTEGER, MAX_YEAR
 from engine.cases.ledger import TRUE_WORDS, cell_value
 from engine.population.translate import day_number
 
@@ -52,26 +53,69 @@ def texts(column: pa.ChunkedArray) -> List[str]:
     return [text_of(value) for value in column.to_pylist()]
 
 
+_LAST_DAY = day_number(_dt.date(MAX_YEAR, 12, 31))
+
+
+def typed_values(column: pa.Array, meaning: Callable) -> Optional[np.ndarray]:
+    """The values of a typed Parquet column without looking at its distinct values one by one (a date
+    column read as dates, an integer column as integers, a true/false column as such); None when the
+    column is text or ``meaning`` wants a look at each word."""
+    kind = column.type
+    null = column.is_null().to_numpy(zero_copy_only=False)
+    if meaning is day and pa.types.is_date32(kind):
+        values = column.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        return np.where(null, ABSENT, np.where((values > 0) & (values <= _LAST_DAY), values, BAD))
+    if isinstance(meaning, integer) and pa.types.is_integer(kind):
+        values = column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        good = (values >= meaning.minimum) & (values <= MAX_INTEGER)
+        return np.where(null, ABSENT, np.where(good, values, BAD))
+    if meaning is flag and pa.types.is_boolean(kind):
+        return np.where(null, ABSENT, column.fill_null(False).to_numpy(zero_copy_only=False).astype(np.int64))
+    return None
+
+
 class Column:
     """One ledger column: a code per row (an index into :attr:`words`, :data:`ABSENT` when empty) and
-    the distinct stripped texts."""
+    the distinct stripped texts, read when first asked for."""
 
     def __init__(self, column: pa.ChunkedArray):
-        encoded = pc.dictionary_encode(column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column)
-        raw = [text_of(value) for value in encoded.dictionary.to_pylist()]
-        self.words: List[str] = [text.strip() for text in raw]
-        self.raw = raw
-        remap = np.array([index if word != "" else ABSENT for index, word in enumerate(self.words)] + [ABSENT],
+        self.array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        self._codes: Optional[np.ndarray] = None
+        self._words: List[str] = []
+
+    def _encode(self) -> None:
+        encoded = pc.dictionary_encode(self.array)
+        self._words = [text_of(value).strip() for value in encoded.dictionary.to_pylist()]
+        remap = np.array([index if word != "" else ABSENT for index, word in enumerate(self._words)] + [ABSENT],
                          np.int64)
         indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        self.codes: np.ndarray = remap[indices]
+        self._codes = remap[indices]
+
+    @property
+    def codes(self) -> np.ndarray:
+        if self._codes is None:
+            if self.array.null_count == len(self.array):
+                self._codes = np.full(len(self.array), ABSENT, np.int64)
+            else:
+                self._encode()
+        return self._codes
+
+    @property
+    def words(self) -> List[str]:
+        self.codes  # noqa: B018 - encodes on first use
+        return self._words
 
     @property
     def present(self) -> np.ndarray:
+        if not (pa.types.is_string(self.array.type) or pa.types.is_large_string(self.array.type)):
+            return self.array.is_valid().to_numpy(zero_copy_only=False)  # a typed value is never empty text
         return self.codes >= 0
 
     def mapped(self, meaning: Callable[[str], int]) -> np.ndarray:
         """A value per row: ``meaning(word)`` of its word, :data:`ABSENT` where empty."""
+        typed = typed_values(self.array, meaning)
+        if typed is not None:
+            return typed
         table = np.array([meaning(word) for word in self.words] + [ABSENT], np.int64)
         return table[self.codes]
 
@@ -96,12 +140,15 @@ def day(word: str) -> int:
     return number if number > 0 else BAD  # before 1970: the scalar engine (codes below 0 mean absent or bad)
 
 
-def integer(minimum: int) -> Callable[[str], int]:
+class integer:
     """An integer cell (engine/cases/ledger.py: cell_value) of at least ``minimum``, or BAD."""
-    def read(word: str) -> int:
+
+    def __init__(self, minimum: int):
+        self.minimum = minimum
+
+    def __call__(self, word: str) -> int:
         value = cell_value("points", word)
-        return value if isinstance(value, int) and value >= minimum else BAD
-    return read
+        return value if isinstance(value, int) and self.minimum <= value <= MAX_INTEGER else BAD
 
 
 def flag(word: str) -> int:

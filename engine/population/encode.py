@@ -263,7 +263,7 @@ def encode(table: pa.Table, spec: RulebookSpec) -> Encoded:
     scalar |= ~one_role | ~one_as_of | (events > MAX_EVENTS)
     reading_set, sets = _readings(table, spec, starts, scalar)
     event_rows = np.flatnonzero(is_event)
-    e_i = np.full((len(event_rows), L.E_COLUMNS), ABSENT, np.int64)
+    e_i = np.empty((len(event_rows), L.E_COLUMNS), np.int64)  # every column is filled below
     for column, values in ((L.E_KIND, kinds), (L.E_DATE, dates), (L.E_SITUATION, situation),
                            (L.E_POINTS, points), (L.E_WAY, way), (L.E_RESPONSIBILITY, level),
                            (L.E_EMERGENCY, np.where(emergency == 1, 1, 0)), (L.E_PASSED, np.where(passed == 0, 0, 1))):

@@ -21,7 +21,7 @@ from numba import njit, types
 from engine.population.layout import (
     A_NONE, A_SUSPEND, A_TERMINATE, A_WARN, C_AFTER_NORMAL, C_ALLOWANCE, C_CAP_NET, C_DEDUCT, C_MONTHS_MAX,
     C_NEED_PREVIOUS, C_NEED_PRIOR, C_OVERLAP_EXTEND, C_REPAIR_PER_YEAR, C_REPEAT_LATER_END, C_RESTORATION,
-    C_RESTORATION_ARTICLE, C_RULES, C_SAME_MAX, C_SCOPE_YEAR, C_SHORTEN, C_SHORTEN_MINIMUM, C_SHORTEN_MONTHS,
+    C_RULES, C_SAME_MAX, C_SCOPE_YEAR, C_SHORTEN, C_SHORTEN_MINIMUM, C_SHORTEN_MONTHS,
     C_SHORTEN_PER_REPAIR, C_SINGLE_INSPECTION, C_WAYS, C_YEAR_CAP, CONSEQUENCE_ENV, E_BEHAVIOUR, E_DATE,
     E_EMERGENCY, E_INSPECTION, E_KIND, E_PASSED, E_POINTS, E_RESPONSIBILITY, E_REWARDED, E_SITUATION, E_VERIFIED,
     E_WAY, EF_POINTS, EF_SCORE, K_CLAIM, K_REPAIR, K_RESTORATION, K_SCORE, NULL, O_ARTICLE, O_BAIL, O_FROM,
@@ -158,6 +158,17 @@ def list_has(items, value):
 
 # -- the timeline (tracks.show, timeline.Timeline.enter) --------------------------------------------
 @njit(cache=True, nogil=True)
+def set_end(per, cur, phase, last):
+    """The end a period keeps by its phase: the term's last day, the awaited term's, the ban's."""
+    if phase == PH_TERM:
+        per[cur, PF_UNTIL] = last
+    elif phase == PH_AWAITING:
+        per[cur, PF_TERM_UNTIL] = last
+    elif phase == PH_BANNED or phase == PH_BAN_OVER:
+        per[cur, PF_BAN_UNTIL] = last
+
+
+@njit(cache=True, nogil=True)
 def show(term, per, cnt, day):
     """Bring the timeline in line with the term in force from ``day`` on (tracks.show)."""
     on = term[T_ON] == 1
@@ -166,12 +177,7 @@ def show(term, per, cnt, day):
     last = term[T_UNTIL]
     cur = cnt[N_PERIODS] - 1
     if per[cur, PF_STATE] == kind and per[cur, PF_PHASE] == phase and (not on or per[cur, PF_CAUSE] == term[T_CAUSE]):
-        if phase == PH_TERM:
-            per[cur, PF_UNTIL] = last
-        elif phase == PH_AWAITING:
-            per[cur, PF_TERM_UNTIL] = last
-        elif phase == PH_BANNED or phase == PH_BAN_OVER:
-            per[cur, PF_BAN_UNTIL] = last
+        set_end(per, cur, phase, last)  # the same status, for the same cause, goes on: only its end moves
         return
     if per[cur, PF_START] != NULL and per[cur, PF_START] >= day:
         cur -= 1  # a period that began the same day is replaced
@@ -183,12 +189,7 @@ def show(term, per, cnt, day):
     per[cur, PF_STATE] = kind
     per[cur, PF_PHASE] = phase
     per[cur, PF_START] = day
-    if phase == PH_TERM:
-        per[cur, PF_UNTIL] = last
-    elif phase == PH_AWAITING:
-        per[cur, PF_TERM_UNTIL] = last
-    elif phase == PH_BANNED or phase == PH_BAN_OVER:
-        per[cur, PF_BAN_UNTIL] = last
+    set_end(per, cur, phase, last)
     if on:
         per[cur, PF_DECISION] = term[T_DECISION]
         per[cur, PF_CAUSE] = term[T_CAUSE]

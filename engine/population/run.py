@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from engine.cases.document import effective_readings
 from engine.cases.ledger import CSV_COLUMNS, RecordError, case_from_rows
-from engine.errors import Location, YibaoError
+from engine.errors import Location, YibaoError, did_you_mean
 from engine.population import layout as L
 from engine.population.cells import texts
 from engine.population.encode import Encoded, encode
@@ -42,14 +42,19 @@ class Outcome:
     years: pa.Table
     kernel: int
     scalar: int
+    #: The person (row of ``status``) of each row of ``events``.
+    owner: np.ndarray
 
 
 class Population:
     """One rulebook, ready to evaluate chunks of a ledger (kernels compiled per set of readings)."""
 
-    def __init__(self, rulebook: Rulebook, threads: int = 2):
+    def __init__(self, rulebook: Rulebook, threads: int = 2, overrides: Optional[Dict[str, Any]] = None):
+        """``overrides``: readings every person is evaluated with, over their own choices (already
+        checked against the rulebook: :func:`reading_overrides`)."""
         self.rulebook = rulebook
         self.threads = max(1, threads)
+        self.overrides = dict(overrides or {})
         #: With several versions each event is judged by the version of its date: the scalar engine does.
         self.several_versions = len(rulebook.versions()) > 1
         self._kernels: Dict[Tuple, Kernel] = {}
@@ -79,14 +84,16 @@ class Population:
     def evaluate(self, table: pa.Table, source: str, first_line: int) -> Outcome:
         """Evaluate ``table`` (rows of whole persons); ``first_line`` is the ledger line of its first row."""
         enc = encode(table, self.rulebook)
+        enc.reading_sets = [{**chosen, **self.overrides} for chosen in enc.reading_sets]
         if self.several_versions:
             enc.scalar[:] = True
         n, m = enc.persons, len(enc.event_rows)
-        out_p = np.full((n, L.O_COLUMNS), L.NULL, np.int64)
-        out_e = np.full((m, L.OE_COLUMNS), L.NULL, np.int64)
-        out_ef = np.full((m, L.OEF_COLUMNS), np.nan)
-        out_y = np.full((m + n, L.OY_COLUMNS), L.NULL, np.int64)
-        out_yf = np.full((m + n, L.OYF_COLUMNS), np.nan)
+        # Every row is written by the kernel or by the scalar path (a person's years: O_YEARS rows of theirs).
+        out_p = np.empty((n, L.O_COLUMNS), np.int64)
+        out_e = np.empty((m, L.OE_COLUMNS), np.int64)
+        out_ef = np.empty((m, L.OEF_COLUMNS))
+        out_y = np.empty((m + n, L.OY_COLUMNS), np.int64)
+        out_yf = np.empty((m + n, L.OYF_COLUMNS))
         outputs = (out_p, out_e, out_ef, out_y, out_yf)
         words = Words(self.kernel({}).code)
         for index in sorted(set(enc.reading_set[~enc.scalar].tolist())):
@@ -98,7 +105,8 @@ class Population:
             fill_person(result, int(person), enc, outputs, words, self.rulebook)
         path = np.where(enc.scalar, 1, 0)
         status, events, years = build_tables(table, enc, outputs, words, path, self.rulebook)
-        return Outcome(status, events, years, n - len(scalar), len(scalar))
+        owner = np.repeat(np.arange(n), np.diff(enc.p_off))
+        return Outcome(status, events, years, n - len(scalar), len(scalar), owner)
 
     def _run_set(self, enc: Encoded, index: int, outputs: Tuple, words: "Words") -> None:
         """Run the kernel of reading set ``index`` over its persons; those it cannot finish go scalar."""
@@ -148,12 +156,36 @@ class Population:
         event_lines: List[int] = []
         try:
             case, event_lines = case_from_rows(header, rows)
+            if self.overrides:
+                case["parameters"] = {**case.get("parameters", {}), **self.overrides}
             return self.rulebook.evaluate(case, trace=False)
         except RecordError as error:
             raise YibaoError(error.message, Location(source, error.line, field=error.field)) from None
         except YibaoError as error:
             line = _event_line(error.location.field, event_lines) or rows[0][0]
             raise error.relocated(Location(source, line, field=error.location.field)) from None
+
+
+def reading_overrides(rulebook: Rulebook, text: str) -> Dict[str, Any]:
+    """``after_term=normal,year_cap_basis=points`` as readings of ``rulebook`` (each one it declares,
+    with a value it allows); a located error otherwise."""
+    found: Dict[str, Any] = {}
+    for part in [p.strip() for p in text.split(",") if p.strip()]:
+        name, _, value = part.partition("=")
+        name, value = name.strip(), value.strip()
+        parameter = rulebook.parameters.get(name)
+        if parameter is None:
+            known = list(rulebook.parameters)
+            raise YibaoError(f"{rulebook.id} has no reading '{name}'; it has {', '.join(known)}"
+                             + did_you_mean(name, known), Location(field="readings"))
+        allowed = {str(a).lower(): a for a in parameter.allowed}
+        if value.lower() not in allowed:
+            raise YibaoError(f"'{value}' is not a reading of {name}; expected one of "
+                             f"{', '.join(map(str, parameter.allowed))}", Location(field=f"readings.{name}"))
+        found[name] = allowed[value.lower()]
+    if not found:
+        raise YibaoError("no reading given; expected readings:NAME=VALUE[,NAME=VALUE…]", Location(field="readings"))
+    return found
 
 
 def _event_line(field: Optional[str], event_lines: List[int]) -> Optional[int]:

@@ -39,8 +39,8 @@ def dates(days: np.ndarray) -> pa.Array:
     return pa.array(days.astype(np.int32), type=pa.date32(), mask=days == L.NULL)
 
 
-def integers(values: np.ndarray, kind=pa.int32()) -> pa.Array:
-    return pa.array(values.astype(np.int64), mask=values == L.NULL).cast(kind)
+def integers(values: np.ndarray) -> pa.Array:
+    return pa.array(values.astype(np.int32), type=pa.int32(), mask=values == L.NULL)
 
 
 def floats(values: np.ndarray) -> pa.Array:
@@ -70,7 +70,7 @@ def build_tables(table: pa.Table, enc: Encoded, outputs: Tuple, names: Words, pa
     year = np.where(as_of == L.NULL, L.NULL, _years_of(np.where(as_of == L.NULL, 0, as_of)))
     totals = np.zeros(n, np.int64)
     repaired, net = np.zeros(n), np.zeros(n)
-    used = out_y[:, L.OY_YEAR] != L.NULL
+    used = (np.arange(len(slots)) - (enc.p_off[slots] + slots)) < out_p[slots, L.O_YEARS]
     match = np.flatnonzero(used & (out_y[:, L.OY_YEAR] == year[slots]))
     totals[slots[match]] = out_y[match, L.OY_POINTS]
     repaired[slots[match]] = out_yf[match, L.OYF_REPAIRED]
