@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from engine.api import load_rulebook
 from engine.errors import Location, YibaoError
 from engine.faces.output import AtomicOutput, temp_path
+
+# numba, pyarrow and numpy come with the population extra: the functions below import them when they
+# run, so that without the extra `yibao population` says what to install instead of failing to start.
 
 #: The tables of a run and their files in OUT_DIR.
 TABLES = ("status", "decisions", "years")
@@ -82,7 +86,7 @@ class PopulationSummary:
 
 
 def _counts(table, column: str) -> Dict[str, int]:
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # the extra (see above)
 
     counts = pc.value_counts(table.column(column).combine_chunks()) if table.num_rows else []
     return {item["values"]: item["counts"] for item in (counts.to_pylist() if len(counts) else [])
@@ -91,13 +95,11 @@ def _counts(table, column: str) -> Dict[str, int]:
 
 def population_of(rulebook_id: str):
     """The population path of a rulebook (id or file); a located error without the population extra."""
-    try:  # optional extra: numba, pyarrow and numpy come with yibao-rules[population]
+    try:  # the extra (see above)
         from engine.population.run import Population
     except ImportError as error:
         raise YibaoError(f"yibao population needs the population extra (pip install 'yibao-rules[population]'): "
                          f"{error}") from None
-    from engine.api import load_rulebook
-
     return Population(load_rulebook(rulebook_id))
 
 
@@ -127,7 +129,9 @@ class _Writers:
         self.thread.start()
 
     def _work(self) -> None:
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # the extra (see above)
+
+        from engine.population.tables import parquet_options
 
         while True:
             tables = self.queue.get()
@@ -138,7 +142,8 @@ class _Writers:
             try:
                 for name, table in zip(TABLES, tables):
                     if name not in self.writers:
-                        self.writers[name] = pq.ParquetWriter(self.outputs[name].open(), table.schema)
+                        self.writers[name] = pq.ParquetWriter(self.outputs[name].open(), table.schema,
+                                                              **parquet_options(table.schema))
                     self.writers[name].write_table(table)
             except BaseException as error:  # noqa: BLE001 - handed to the main thread
                 self.failure = error
@@ -157,11 +162,14 @@ class _Writers:
             for output in self.outputs.values():
                 output.discard()
             return {}
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # the extra (see above)
+
+        from engine.population.tables import parquet_options
 
         for name, table in zip(TABLES, empty):
             if name not in self.writers:  # an empty ledger: tables with their columns and no rows
-                self.writers[name] = pq.ParquetWriter(self.outputs[name].open(), table.schema)
+                self.writers[name] = pq.ParquetWriter(self.outputs[name].open(), table.schema,
+                                                      **parquet_options(table.schema))
             self.writers[name].close()
         return {name: str(output.commit()) for name, output in self.outputs.items()}
 

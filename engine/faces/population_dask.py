@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+from engine.api import load_rulebook
 from engine.errors import Location, YibaoError
 from engine.faces.output import temp_path
 from engine.faces.population import (TABLES, PopulationSummary, commit_folder, ledger_files, output_folder,
@@ -28,11 +29,11 @@ _populations: Dict[str, Any] = {}
 def evaluate_partition(path: str, rulebook_id: str, fmt: Optional[str], index: int,
                        staging: Dict[str, str]) -> Dict[str, Any]:
     """On a worker: one ledger file into its part of each table; totals, or the record's error."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # the population extra, present where population_of found it
 
-    from engine.api import load_rulebook
     from engine.population.ledger import read_chunks
     from engine.population.run import Population
+    from engine.population.tables import parquet_options
 
     try:
         population = _populations.get(rulebook_id)
@@ -46,7 +47,7 @@ def evaluate_partition(path: str, rulebook_id: str, fmt: Optional[str], index: i
             for name, part in zip(TABLES, (outcome.status, outcome.events, outcome.years)):
                 if name not in writers:
                     writers[name] = pq.ParquetWriter(os.path.join(staging[name], f"part-{index:05d}.parquet"),
-                                                     part.schema)
+                                                     part.schema, **parquet_options(part.schema))
                 writers[name].write_table(part)
         for writer in writers.values():
             writer.close()
@@ -64,7 +65,7 @@ def run_on_dask(ledger: str, out_dir: str, rulebook_id: str, address: str, *, wo
     population = population_of(rulebook_id)  # the extra and the rulebook, checked before any worker starts
     files = ledger_files(ledger)
     target = output_folder(out_dir)
-    try:
+    try:  # optional extra: yibao-rules[dask]
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise YibaoError("--dask needs the dask extra: pip install 'yibao-rules[dask]'") from None

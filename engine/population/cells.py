@@ -79,12 +79,17 @@ class Column:
     the distinct stripped texts, read when first asked for."""
 
     def __init__(self, column: pa.ChunkedArray):
-        self.array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if isinstance(column, pa.ChunkedArray):
+            if pa.types.is_dictionary(column.type):
+                column = column.unify_dictionaries()  # one dictionary for the chunk (Parquet has one per row group)
+            column = column.combine_chunks()
+        self.array = column
         self._codes: Optional[np.ndarray] = None
         self._words: List[str] = []
 
     def _encode(self) -> None:
-        encoded = pc.dictionary_encode(self.array)
+        array = self.array
+        encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
         self._words = [text_of(value).strip() for value in encoded.dictionary.to_pylist()]
         remap = np.array([index if word != "" else ABSENT for index, word in enumerate(self._words)] + [ABSENT],
                          np.int64)
@@ -107,7 +112,8 @@ class Column:
 
     @property
     def present(self) -> np.ndarray:
-        if not (pa.types.is_string(self.array.type) or pa.types.is_large_string(self.array.type)):
+        kind = self.array.type.value_type if pa.types.is_dictionary(self.array.type) else self.array.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             return self.array.is_valid().to_numpy(zero_copy_only=False)  # a typed value is never empty text
         return self.codes >= 0
 

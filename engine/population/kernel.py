@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from engine.population.layout import (
     A_NONE, A_SUSPEND, A_TERMINATE, A_WARN, C_AFTER_NORMAL, C_ALLOWANCE, C_CAP_NET, C_DEDUCT, C_MONTHS_MAX,
@@ -70,6 +72,9 @@ F64 = types.float64[::1]
 I64 = types.int64[::1]
 I2 = types.int64[:, ::1]
 F2 = types.float64[:, ::1]
+#: The outputs are column-major (each field contiguous, as Arrow takes it) and int32 (days, codes, counts).
+O2 = types.Array(types.int32, 2, "F")
+OF2 = types.Array(types.float64, 2, "F")
 #: The signatures of the functions generated from a rulebook (engine.population.generate).
 CONSEQUENCE_FN = types.int64(F64, F64, F64)      # env, prior_year_totals, previous_year_totals → fired bit mask
 REFUSE_FN = types.int64(F64)                     # env → index of the first refusal that holds, or -1
@@ -79,7 +84,23 @@ SETTLE_FN = types.int64(F64)                     # env → 2 * rule + settled, o
 SIGNATURE = types.void(types.int64, types.int64, I64, I2, I2, F2, I64, I2, I2, I2,
                        types.FunctionType(CONSEQUENCE_FN), types.FunctionType(REFUSE_FN),
                        types.FunctionType(EARNED_FN), types.FunctionType(RESTORE_FN),
-                       types.FunctionType(SETTLE_FN), I2, I2, F2, I2, F2)
+                       types.FunctionType(SETTLE_FN), O2, O2, OF2, O2, OF2)
+
+
+@intrinsic
+def borrowed(typingctx, array):
+    """The same array without its owner: numba counts references to an array at every call it is passed
+    to (an atomic operation each, ~20 calls per event), and a view without an owner costs none. Only for
+    arrays whose owner outlives every use of the view (the caller's, or kept alive to the end of ``run``)."""
+    def codegen(context, builder, signature, args):
+        source = context.make_array(array)(context, builder, value=args[0])
+        view = context.make_array(array)(context, builder)
+        for name in ("nitems", "itemsize", "data", "shape", "strides"):
+            setattr(view, name, getattr(source, name))
+        view.meminfo = cgutils.get_null_value(view.meminfo.type)
+        view.parent = cgutils.get_null_value(view.parent.type)
+        return view._getvalue()
+    return array(array), codegen
 
 
 # -- dates (engine.base.calendar: 民法典 第二百零二条) ---------------------------------------------------
@@ -185,7 +206,8 @@ def show(term, per, cnt, day):
         per[cur, PF_UNTIL] = day - 1
     cur += 1
     cnt[N_PERIODS] = cur + 1
-    per[cur, :] = NULL
+    for f in range(per.shape[1]):  # element by element: a row view would cost a reference count
+        per[cur, f] = NULL
     per[cur, PF_STATE] = kind
     per[cur, PF_PHASE] = phase
     per[cur, PF_START] = day
@@ -309,8 +331,9 @@ def year_slot(yi, yf, wc, wp, cnt, year):
     yi[i, Y_POINTS] = 0
     yi[i, Y_MAX_SINGLE] = 0
     yf[i] = 0.0
-    wc[i, :] = 0
-    wp[i, :] = 0.0
+    for w in range(wc.shape[1]):
+        wc[i, w] = 0
+        wp[i, w] = 0.0
     return i
 
 
@@ -677,6 +700,12 @@ def write_years(p, row, yi, yf, cnt, out_p, out_y, out_yf):
     out_p[p, O_YEARS] = n
 
 
+@njit(cache=True, nogil=True)
+def keep_alive(owners):
+    """A use of the scratch arrays' owners after the last use of their borrowed views."""
+    return len(owners)
+
+
 # long: the run (run.run): per person, events in date order, time passing between them.
 @njit(SIGNATURE, cache=True, nogil=True)
 def run(lo, hi, p_off, p_i, e_i, e_f, cfg, rules, sits, ways, f_conseq, f_refuse, f_earned, f_restore, f_settle,
@@ -685,24 +714,25 @@ def run(lo, hi, p_off, p_i, e_i, e_f, cfg, rules, sits, ways, f_conseq, f_refuse
     most = 1
     for p in range(lo, hi):
         most = max(most, p_off[p + 1] - p_off[p])
-    order = np.empty(most, np.int64)
-    per = np.empty((3 * most + 4, 9), np.int64)
-    yi = np.empty((most + 2, 3), np.int64)
-    yf = np.empty(most + 2, np.float64)
-    wc = np.empty((most + 2, max(1, cfg[C_WAYS])), np.int64)
-    wp = np.empty((most + 2, max(1, cfg[C_WAYS])), np.float64)
-    bm = np.empty((most, 4), np.int64)
-    it = np.empty((most, 3), np.int64)
-    dec = np.empty((most, 4), np.int64)
-    acc = np.empty(most, np.int64)
-    term = np.zeros(14, np.int64)
-    cnt = np.zeros(6, np.int64)
-    env_cq = np.zeros(CQ_SIZE, np.float64)
-    env_rp = np.zeros(RP_SIZE, np.float64)
-    env_rs = np.zeros(RS_SIZE, np.float64)
-    env_st = np.zeros(ST_SIZE, np.float64)
-    prior = np.empty(most + 2, np.float64)
-    previous = np.empty(512, np.float64)
+    ways_ = max(1, cfg[C_WAYS])
+    owners = (np.empty(most, np.int64), np.empty((3 * most + 4, 9), np.int64), np.empty((most + 2, 3), np.int64),
+              np.empty(most + 2, np.float64), np.empty((most + 2, ways_), np.int64),
+              np.empty((most + 2, ways_), np.float64), np.empty((most, 4), np.int64), np.empty((most, 3), np.int64),
+              np.empty((most, 4), np.int64), np.empty(most, np.int64), np.zeros(14, np.int64), np.zeros(6, np.int64),
+              np.zeros(CQ_SIZE, np.float64), np.zeros(RP_SIZE, np.float64), np.zeros(RS_SIZE, np.float64),
+              np.zeros(ST_SIZE, np.float64), np.empty(most + 2, np.float64), np.empty(512, np.float64))
+    order, per, yi, yf, wc, wp = (borrowed(owners[0]), borrowed(owners[1]), borrowed(owners[2]), borrowed(owners[3]),
+                                  borrowed(owners[4]), borrowed(owners[5]))
+    bm, it, dec, acc, term, cnt = (borrowed(owners[6]), borrowed(owners[7]), borrowed(owners[8]), borrowed(owners[9]),
+                                   borrowed(owners[10]), borrowed(owners[11]))
+    env_cq, env_rp, env_rs, env_st, prior, previous = (borrowed(owners[12]), borrowed(owners[13]),
+                                                       borrowed(owners[14]), borrowed(owners[15]),
+                                                       borrowed(owners[16]), borrowed(owners[17]))
+    # the caller's arrays live for the whole call
+    p_off, p_i, e_i, e_f, cfg, rules, sits, ways = (borrowed(p_off), borrowed(p_i), borrowed(e_i), borrowed(e_f),
+                                                    borrowed(cfg), borrowed(rules), borrowed(sits), borrowed(ways))
+    out_p, out_e, out_ef, out_y, out_yf = (borrowed(out_p), borrowed(out_e), borrowed(out_ef), borrowed(out_y),
+                                           borrowed(out_yf))
     for p in range(lo, hi):
         if p_i[p, P_RUN] == 0:
             continue
@@ -716,9 +746,10 @@ def run(lo, hi, p_off, p_i, e_i, e_f, cfg, rules, sits, ways, f_conseq, f_refuse
                 order[j + 1] = order[j]
                 j -= 1
             order[j + 1] = x
-        term[:] = 0
-        cnt[:] = 0
-        per[0, :] = NULL
+        term.fill(0)
+        cnt.fill(0)
+        for f in range(per.shape[1]):
+            per[0, f] = NULL
         per[0, PF_STATE] = S_NORMAL
         per[0, PF_PHASE] = PH_NORMAL
         cnt[N_PERIODS] = 1
@@ -727,8 +758,10 @@ def run(lo, hi, p_off, p_i, e_i, e_f, cfg, rules, sits, ways, f_conseq, f_refuse
         for k in range(n):
             ev = order[k]
             advance(term, per, cnt, cfg, e_i[ev, E_DATE])
-            out_e[ev, :] = NULL
-            out_ef[ev, :] = np.nan
+            for f in range(out_e.shape[1]):
+                out_e[ev, f] = NULL
+            out_ef[ev, OEF_YEAR_TOTAL] = np.nan
+            out_ef[ev, OEF_POINTS] = np.nan
             kind = e_i[ev, E_KIND]
             if kind == K_SCORE:
                 ok = on_score(ev, e_i, cfg, rules, sits, role, term, per, cnt, yi, yf, wc, wp, bm, it, dec, env_cq,
@@ -751,3 +784,4 @@ def run(lo, hi, p_off, p_i, e_i, e_f, cfg, rules, sits, ways, f_conseq, f_refuse
         advance(term, per, cnt, cfg, as_of)
         finish(p, as_of, per, cnt, dec, out_p)
         write_years(p, a + p, yi, yf, cnt, out_p, out_y, out_yf)
+    keep_alive(owners)  # the scratch arrays' owners outlive their borrowed views

@@ -68,8 +68,13 @@ def _batches(path: str, fmt: str, rows: int) -> Tuple[Iterator[pa.RecordBatch], 
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            source = pq.ParquetFile(path)
-            check_columns(source.schema_arrow.names, path)
+            names = pq.ParquetFile(path).schema_arrow
+            check_columns(names.names, path)
+            # Text columns with few values come as dictionaries, as Parquet stores them: no decoding,
+            # and the encoder reads each distinct value once (the person ids are read as text).
+            words = [field.name for field in names if field.name != "person_id"
+                     and (pa.types.is_string(field.type) or pa.types.is_large_string(field.type))]
+            source = pq.ParquetFile(path, read_dictionary=words)
             return source.iter_batches(batch_size=min(rows, 1 << 16)), 1
         import pyarrow.csv as pv
 

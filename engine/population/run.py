@@ -89,11 +89,12 @@ class Population:
             enc.scalar[:] = True
         n, m = enc.persons, len(enc.event_rows)
         # Every row is written by the kernel or by the scalar path (a person's years: O_YEARS rows of theirs).
-        out_p = np.empty((n, L.O_COLUMNS), np.int64)
-        out_e = np.empty((m, L.OE_COLUMNS), np.int64)
-        out_ef = np.empty((m, L.OEF_COLUMNS))
-        out_y = np.empty((m + n, L.OY_COLUMNS), np.int64)
-        out_yf = np.empty((m + n, L.OYF_COLUMNS))
+        # Column-major, int32 where it is a day, a code or a count: each field is one contiguous column.
+        out_p = np.empty((n, L.O_COLUMNS), np.int32, order="F")
+        out_e = np.empty((m, L.OE_COLUMNS), np.int32, order="F")
+        out_ef = np.empty((m, L.OEF_COLUMNS), order="F")
+        out_y = np.empty((m + n, L.OY_COLUMNS), np.int32, order="F")
+        out_yf = np.empty((m + n, L.OYF_COLUMNS), order="F")
         outputs = (out_p, out_e, out_ef, out_y, out_yf)
         words = Words(self.kernel({}).code)
         for index in sorted(set(enc.reading_set[~enc.scalar].tolist())):
