@@ -45,7 +45,7 @@ def test_kernel_agrees_with_the_scalar_engine(rulebook_id):
     year, years = YEARS.get(rulebook_id, (2025, 1))
     rulebook = load_rulebook(rulebook_id)
     table = sample_ledger(rulebook, 2000, seed=11, shape="heavy", scalar=0.05, readings=0.1, year=year, years=years)
-    _compare(rulebook_id, table, expect_scalar=bool(rulebook.adjustments))
+    _compare(rulebook_id, table, expect_scalar=True)
 
 
 @pytest.mark.parametrize("rulebook_id", RULEBOOKS)
@@ -117,15 +117,19 @@ def test_every_golden_case_a_ledger_holds(rulebook_id, cases):
 
 
 def test_persons_the_kernel_does_not_cover_take_the_scalar_path():
-    rulebook = load_rulebook("hainan")
-    table = table_from_cases([
-        {"as_of": "2025-12-31", "person": {"id": "A", "role": "physician"},
-         "events": [{"kind": "score", "date": "2025-05-01", "situation": "21.3.1", "responsibility": "primary"}]},
-        {"as_of": "2025-12-31", "person": {"id": "B", "role": "physician"},
-         "events": [{"kind": "score", "date": "2025-05-01", "situation": "21.3.1", "responsibility": "primary",
-                     "adjustment": "lighter", "points": 7}]},
-    ])
-    outcome = Population(rulebook).evaluate(table, "<ledger>", 2)
+    """national writes no aggregation rule: a behaviour id is checked by the case reader, so its person
+    goes to the scalar engine; an adjusted score (hainan 第十九条 从轻) the kernel takes itself."""
+    case = {"as_of": "2025-05-15", "person": {"id": "A", "role": "physician"},
+            "events": [{"kind": "score", "date": "2025-05-01", "tier": 3, "points": 9}]}
+    other = {**case, "person": {"id": "B", "role": "physician"},
+             "events": [{**case["events"][0], "behaviour": "B1"}]}
+    outcome = Population(load_rulebook("national")).evaluate(table_from_cases([case, other]), "<ledger>", 2)
     assert outcome.status.column("path").to_pylist() == ["kernel", "scalar"]
     assert outcome.events.column("path").to_pylist() == ["kernel", "scalar"]
-    assert outcome.status.column("state").to_pylist() == ["suspended", "normal"]
+    assert outcome.status.column("state").to_pylist() == ["suspended", "suspended"]
+    adjusted = {"as_of": "2025-12-31", "person": {"id": "C", "role": "physician"},
+                "events": [{"kind": "score", "date": "2025-05-01", "situation": "21.3.1", "responsibility": "primary",
+                            "adjustment": "lighter", "points": 7}]}
+    outcome = Population(load_rulebook("hainan")).evaluate(table_from_cases([adjusted]), "<ledger>", 2)
+    assert outcome.status.column("path").to_pylist() == ["kernel"]
+    assert outcome.events.column("points").to_pylist() == [7.0]

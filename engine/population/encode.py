@@ -114,22 +114,38 @@ def _level(word: str) -> int:
     return L.RESPONSIBILITIES.index(word) if word in L.RESPONSIBILITIES[1:] else BAD
 
 
+#: Adjustments of the points (从轻、从重、减轻一档、加重一档) by code; 0 is none.
+ADJUSTMENTS = ("", "lighter", "heavier", "down_tier", "up_tier")
+
+
+def _allowed(spec: RulebookSpec, situation, responsibility: Optional[str], adjustment: Optional[str]) -> bool:
+    """Whether the case reader accepts this responsibility and adjustment for the situation."""
+    if responsibility is None and spec.responsibility_required:
+        return False
+    points = situation.points
+    if responsibility is not None and points is not None and not isinstance(points, int) \
+            and responsibility not in points:
+        return False
+    if adjustment is not None and adjustment not in spec.adjustments:
+        return False
+    if adjustment in ("down_tier", "up_tier"):
+        return situation.tier + (-1 if adjustment == "down_tier" else 1) in spec.tiers
+    return True
+
+
 def points_tables(spec: RulebookSpec) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per (situation, responsibility): the default points and the allowed range; BAD where the reader
-    refuses the combination, -1 for no default."""
-    shape = (max(1, len(spec.situations)), len(L.RESPONSIBILITIES))
+    """Per (situation, responsibility, adjustment): the default points and the allowed range
+    (engine/cases/points.py); BAD where the reader refuses the combination, -1 for no default."""
+    shape = (max(1, len(spec.situations)), len(L.RESPONSIBILITIES), len(ADJUSTMENTS))
     default, low, high = (np.full(shape, BAD, np.int64) for _ in range(3))
     for i, situation in enumerate(spec.situations.values()):
         for r, level in enumerate(L.RESPONSIBILITIES):
-            responsibility = level or None
-            if responsibility is None and spec.responsibility_required:
-                continue
-            points = situation.points
-            if responsibility is not None and points is not None and not isinstance(points, int) \
-                    and responsibility not in points:
-                continue
-            value, low[i, r], high[i, r], _ = allowed_points(spec, situation, responsibility, None)
-            default[i, r] = -1 if value is None else value
+            for a, adjustment in enumerate(ADJUSTMENTS):
+                if not _allowed(spec, situation, level or None, adjustment or None):
+                    continue
+                value, low[i, r, a], high[i, r, a], _ = allowed_points(spec, situation, level or None,
+                                                                      adjustment or None)
+                default[i, r, a] = -1 if value is None else value
     return default, low, high
 
 
@@ -149,13 +165,14 @@ def _scores(rows: _Rows, is_score: np.ndarray) -> Tuple[np.ndarray, np.ndarray, 
     responsibility = rows.codes("responsibility", _level)
     bad |= responsibility == BAD
     level = np.maximum(responsibility, 0)
+    adjustment = rows.codes("adjustment", word_index(ADJUSTMENTS))
+    bad |= adjustment == BAD
     default, low, high = points_tables(spec)
-    at = (np.maximum(resolved, 0), level)
+    at = (np.maximum(resolved, 0), level, np.maximum(adjustment, 0))
     given = rows.codes("points", integer(0))
     bad |= (low[at] == BAD) | (given == BAD)
     bad |= (given >= 0) & ((given < low[at]) | (given > high[at]))
     bad |= (given == ABSENT) & (default[at] < 0)
-    bad |= rows.present("adjustment")  # the kernel runs the table's points only
     if spec.aggregation is None:
         bad |= rows.present("behaviour")  # the reader checks repeated behaviours: the scalar engine does
     for name in ("inspection", "behaviour"):

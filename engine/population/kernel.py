@@ -72,9 +72,10 @@ F64 = types.float64[::1]
 I64 = types.int64[::1]
 I2 = types.int64[:, ::1]
 F2 = types.float64[:, ::1]
-#: The outputs are column-major (each field contiguous, as Arrow takes it) and int32 (days, codes, counts).
-O2 = types.Array(types.int32, 2, "F")
-OF2 = types.Array(types.float64, 2, "F")
+#: The outputs are column-major (each field contiguous, as Arrow takes it) and int32 (days, codes, counts);
+#: "A": numba types an array of one row as C-contiguous as well.
+O2 = types.Array(types.int32, 2, "A")
+OF2 = types.Array(types.float64, 2, "A")
 #: The signatures of the functions generated from a rulebook (engine.population.generate).
 CONSEQUENCE_FN = types.int64(F64, F64, F64)      # env, prior_year_totals, previous_year_totals → fired bit mask
 REFUSE_FN = types.int64(F64)                     # env → index of the first refusal that holds, or -1

@@ -6,8 +6,9 @@ responsibility levels and points its table allows, its repair ways with their in
 restorations where it writes them, dates in its effective period), so that warnings, suspensions,
 overlapping terms, terminations, repairs that shorten a term and restorations all occur. Shapes:
 ``realistic`` — 80 % of person-years without events, the others 1-8; ``heavy`` — every person-year
-1-4 events. ``scalar`` adds, for that share of persons, events the kernel leaves to the scalar engine
-(an adjustment of the points where the rulebook allows one), and ``readings`` lets that share of
+1-4 events. Scores carry the adjustments of the points the rulebook allows (从轻、从重、一档). ``scalar`` gives, for
+that share of persons, a score the kernel leaves to the scalar engine (an inspection id spelt like the
+engine's own ids), and ``readings`` lets that share of
 persons choose another reading of an ambiguous text.
 """
 
@@ -19,7 +20,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import pyarrow as pa
 
-from engine.population.encode import points_tables
+from engine.population.encode import ADJUSTMENTS, points_tables
 from engine.population.translate import day_number
 from engine.spec.rulebook import RulebookSpec
 
@@ -80,10 +81,14 @@ def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str
     level = rng.integers(1, 4, m) if spec.responsibility_required else np.where(rng.random(m) < 0.5,
                                                                                 rng.integers(1, 4, m), 0)
     default, low, high = points_tables(spec)
-    usable = low[situation, level] >= 0
+    adjustable = [ADJUSTMENTS.index(a) for a in spec.adjustments if a in ADJUSTMENTS]
+    adjust = np.where((rng.random(m) < 0.15) & bool(adjustable),
+                      np.array(adjustable or [0])[rng.integers(0, max(1, len(adjustable)), m)], 0)
+    adjust = np.where(low[situation, level, adjust] >= 0, adjust, 0)  # an adjacent tier that exists
+    usable = low[situation, level, adjust] >= 0
     level = np.where(usable, level, 1)
-    chosen = rng.integers(low[situation, level], high[situation, level] + 1)
-    give_points = (default[situation, level] < 0) | (rng.random(m) < 0.1)
+    chosen = rng.integers(low[situation, level, adjust], high[situation, level, adjust] + 1)
+    give_points = (default[situation, level, adjust] < 0) | (rng.random(m) < 0.1)
     catch_all = {t.tier: t.catch_all.code for t in spec.tiers.values() if t.catch_all}
     by_tier = (rng.random(m) < 0.2) & np.isin(tiers[situation], list(catch_all))
     codes = np.array([s.code for s in situations], dtype=object)
@@ -91,6 +96,7 @@ def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str
     columns["tier"] = np.where(score & by_tier, tiers[situation].astype(str), "")
     columns["responsibility"] = np.where(score, _LEVELS[level], "")
     columns["points"] = np.where(score & give_points, chosen.astype(str), "")
+    columns["adjustment"] = np.where(score, np.array(ADJUSTMENTS, dtype=object)[adjust], "")
     shared = rng.random(m) < 0.35
     columns["inspection"] = np.where(score & shared, "I" + rng.integers(0, 3, m).astype(str), "")
     behaviour = score & shared & (rng.random(m) < 0.5) & (spec.aggregation is not None)
@@ -99,9 +105,9 @@ def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str
     _repairs(spec, rng, repair, columns)
     columns["emergency"] = np.where(claim, np.array(["true", "false", ""], dtype=object)[rng.choice(3, m, p=[.3, .5, .2])], "")
     columns["passed"] = np.where(restoration, np.array(["true", "false", ""], dtype=object)[rng.choice(3, m, p=[.6, .15, .25])], "")
-    if scalar and spec.adjustments:
-        adjust = score & np.repeat(rng.random(persons) < scalar, rows_per) & (columns["points"] == "")
-        columns["adjustment"] = np.where(adjust & (columns["tier"] == ""), "lighter", "")
+    if scalar:  # an inspection id spelt like the engine's own: valid, and left to the scalar engine
+        odd = score & np.repeat(rng.random(persons) < scalar, rows_per)
+        columns["inspection"] = np.where(odd, "#event-99", columns["inspection"])
     columns["date"] = np.where(has_event, (date.astype("datetime64[D]")).astype(str), "")
     table = {"person_id": _text(np.char.add("P", (owner + first_id).astype(str)).astype(object)),
              "role": _text(np.array(spec.roles, dtype=object)[rng.integers(0, len(spec.roles), persons)][owner]),
