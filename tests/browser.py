@@ -42,7 +42,8 @@ def browser(tmp_path: Path) -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
             page = chromium.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(30_000)
+            # Generous: CI machines are small and busy; a wait that is too short fails a correct page.
+            page.set_default_timeout(120_000)
             yield page
         finally:
             chromium.close()

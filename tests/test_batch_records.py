@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.batch import MAX_CSV_FIELD, run_batch
+from engine.batch import run_batch
+from engine.faces.ledger import MAX_CSV_FIELD
 from engine.faces.status import COLUMNS
 
 GOOD = {"rulebook": "inner-mongolia", "as_of": "2025-12-31", "person": {"id": "G", "role": "nurse"}, "events": []}

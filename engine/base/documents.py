@@ -34,13 +34,32 @@ class Mark:
     source: Optional[str] = None
 
 
-class _Loader(yaml.SafeLoader):
+try:  # libyaml's parser (C) when PyYAML was built with it: it halves the time to read a document
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - a PyYAML without libyaml
+    from yaml.parser import Parser as _Parser  # type: ignore[assignment]
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+else:
+    _Reader = _Scanner = None  # type: ignore[assignment,misc]
+
+
+class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """A safe loader that leaves timestamps as strings, rejects duplicate keys, and keeps a document
     within the limits while composing it: nesting, aliases and values (a 400-byte alias bomb would
-    otherwise expand to gigabytes)."""
+    otherwise expand to gigabytes). The parser may be libyaml's; composing stays here, in Python,
+    so that every node is counted before the next is made."""
 
     def __init__(self, stream: str) -> None:
-        super().__init__(stream)
+        if _Reader is not None:  # the pure-Python parser needs its reader and scanner
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _Parser.__init__(self)
+        else:
+            _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
         self.depth = 0
         self.aliases = 0
         self.nodes = 0
