@@ -11,14 +11,21 @@ import re
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 #: The columns of a ledger, in the order the documentation lists them; ``param.<name>`` columns choose
-#: a reading for the person (their first row).
+#: a reading for the person (their first row). The last ones carry the fields of the other event kinds
+#: (obligation, institution measure, appeal, appeal result) and of a score's notice and fixed months.
 CSV_COLUMNS: Tuple[str, ...] = (
     "person_id", "role", "as_of", "kind", "date", "situation", "tier", "responsibility", "points",
     "adjustment", "inspection", "behaviour", "institution", "way", "score", "emergency", "passed",
+    "obligation", "measure", "responsible", "until", "contests", "appeal", "outcome", "ref", "notice_received",
+    "months",
 )
-INTEGER_COLUMNS = frozenset({"tier", "points"})
+INTEGER_COLUMNS = frozenset({"tier", "points", "appeal", "months"})
 NUMBER_COLUMNS = frozenset({"score"})
-BOOLEAN_COLUMNS = frozenset({"emergency", "passed"})
+BOOLEAN_COLUMNS = frozenset({"emergency", "passed", "responsible"})
+#: An integer where the cell is one, else text (an appeal contests a score by its index or its ``ref``).
+INDEX_COLUMNS = frozenset({"contests"})
+#: Every event kind of the case contract.
+KINDS = ("score", "repair", "claim", "restoration", "obligation", "institution_measure", "appeal", "appeal_result")
 #: kind, date and the event fields.
 EVENT_COLUMNS = CSV_COLUMNS[3:]
 #: The words a true/false cell may hold.
@@ -59,6 +66,11 @@ def cell_value(name: str, text: str) -> Any:
             return text
     if name in BOOLEAN_COLUMNS:
         return TRUE_WORDS.get(text.lower(), text)
+    if name in INDEX_COLUMNS:
+        try:
+            return int(text)
+        except ValueError:
+            return text
     return text
 
 
@@ -99,8 +111,7 @@ def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str
             events.append({name: cell_value(name, cells[name]) for name in EVENT_COLUMNS if name in cells})
             lines.append(line)
         elif any(name in cells for name in EVENT_COLUMNS[1:]):
-            raise RecordError(line, "event fields without a kind; expected kind score, repair, claim or restoration",
-                              "kind")
+            raise RecordError(line, f"event fields without a kind; expected kind {', '.join(KINDS)}", "kind")
     first = rows[0][0]
     if "as_of" not in person:
         raise RecordError(first, "missing as_of on the person's rows", "as_of")
@@ -113,5 +124,5 @@ def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str
     return case, lines
 
 
-__all__ = ["CSV_COLUMNS", "EVENT_COLUMNS", "MAX_CSV_FIELD", "RecordError", "TRUE_WORDS", "case_from_rows",
+__all__ = ["CSV_COLUMNS", "EVENT_COLUMNS", "KINDS", "MAX_CSV_FIELD", "RecordError", "TRUE_WORDS", "case_from_rows",
            "cell_value", "not_utf8", "reading_value"]

@@ -117,10 +117,11 @@ class _Tally:
                 counts = groups.setdefault(key, collections.Counter())
                 counts.update({"persons": total, "changed": change, "more_severe": up, "less_severe": down})
         for index in np.flatnonzero(changed)[:max(0, self.listed - len(self.rows))]:
+            word = {name: (codes[index] if words is None else words[codes[index]])
+                    for name, (codes, words) in keys.items()}
             self.rows.append({
-                "person": a.status.column("person")[int(index)].as_py(), "role": keys["role"][index],
-                "tier": int(keys["tier"][index]) if keys["tier"][index] > 0 else None,
-                "institution": keys["institution"][index],
+                "person": a.status.column("person")[int(index)].as_py(), "role": word["role"],
+                "tier": int(word["tier"]) if word["tier"] > 0 else None, "institution": word["institution"],
                 "a": {"action": L.ACTIONS[one.action[index]], "state": L.STATES[one.state[index]],
                       "months": int(one.months[index])},
                 "b": {"action": L.ACTIONS[two.action[index]], "state": L.STATES[two.state[index]],
@@ -132,32 +133,39 @@ def _named(codes: np.ndarray, words: Sequence[str]) -> Dict[str, int]:
     return {word: int(count) for word, count in zip(words, counts) if count}
 
 
-def _keys(outcome: Outcome) -> Dict[str, np.ndarray]:
-    """Each person's tier (the highest scored; 0: none), role and institution (first score naming one)."""
+def _dictionary(column) -> Tuple[np.ndarray, List[Any]]:
+    """A dictionary column's codes (-1 for null) and its words."""
+    array = column.combine_chunks()
+    if len(array) == 0:
+        return np.zeros(0, np.int64), []
+    return array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64), array.dictionary.to_pylist()
+
+
+def _keys(outcome: Outcome) -> Dict[str, Tuple[np.ndarray, List[Any]]]:
+    """Each person's tier (the highest scored; 0: none), role and institution (of the first score naming
+    one), as (code per person, the words the codes name)."""
     n = outcome.status.num_rows
     events = outcome.events
-    tiers = events.column("tier").to_numpy(zero_copy_only=False)
-    tiers = np.nan_to_num(tiers.astype(float), nan=0).astype(np.int64)
+    tiers = np.nan_to_num(events.column("tier").to_numpy(zero_copy_only=False).astype(float), nan=0).astype(np.int64)
     tier = _segment(tiers, outcome.owner, n, 0, np.maximum)
-    places = events.column("institution").combine_chunks()
-    place_codes = places.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) if len(places) else \
-        np.zeros(0, np.int64)
-    rows = np.where(place_codes >= 0, np.arange(len(place_codes)), np.iinfo(np.int64).max)
-    first = _segment(rows, outcome.owner, n, np.iinfo(np.int64).max, np.minimum)
-    words = places.dictionary.to_pylist() if len(places) else []
-    institution = np.array([NO_INSTITUTION if r == np.iinfo(np.int64).max else words[place_codes[r]] for r in first],
-                           dtype=object)
-    role = np.array(outcome.status.column("role").to_pylist(), dtype=object)
-    return {"tier": tier, "role": role, "institution": institution}
+    place, places = _dictionary(events.column("institution"))
+    never = np.iinfo(np.int64).max
+    first = _segment(np.where(place >= 0, np.arange(len(place)), never), outcome.owner, n, never, np.minimum)
+    institution = np.where(first == never, len(places), place[np.minimum(first, max(len(place) - 1, 0))]
+                           if len(place) else len(places))
+    role, roles = _dictionary(outcome.status.column("role"))
+    return {"tier": (tier, None), "role": (np.where(role < 0, len(roles), role), roles + [None]),
+            "institution": (institution, places + [NO_INSTITUTION])}
 
 
-def _grouped(values: np.ndarray, changed, more, less):
+def _grouped(keys: Tuple[np.ndarray, Optional[List[Any]]], changed, more, less):
     """(key, persons, changed, more severe, less severe) for each distinct key."""
-    keys, inverse = np.unique(values.astype(str) if values.dtype == object else values, return_inverse=True)
-    counts = [np.bincount(inverse, weights=w.astype(float) if w is not None else None, minlength=len(keys))
+    codes, words = keys
+    values, inverse = np.unique(codes, return_inverse=True)
+    counts = [np.bincount(inverse, weights=None if w is None else w.astype(float), minlength=len(values))
               for w in (None, changed, more, less)]
-    for index, key in enumerate(keys):
-        yield (key.item() if hasattr(key, "item") else key), *(int(c[index]) for c in counts)
+    for index, value in enumerate(values.tolist()):
+        yield (value if words is None else words[value]), *(int(c[index]) for c in counts)
 
 
 def _against(rulebook_a, against: str) -> Tuple[Dict[str, Any], Population]:

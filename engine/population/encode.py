@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.base.limits import MAX_EVENTS
-from engine.cases.ledger import reading_value
+from engine.cases.ledger import EVENT_COLUMNS, reading_value
 from engine.cases.points import allowed_points
 from engine.population import layout as L
 from engine.population.cells import ABSENT, BAD, Column, day, flag, integer, number, own_id, word_index
@@ -34,10 +34,9 @@ ALLOWED = {
     "claim": {"emergency", "institution"},
     "restoration": {"passed"},
 }
-FIELDS = ("situation", "tier", "responsibility", "points", "adjustment", "inspection", "behaviour", "institution",
-          "way", "score", "emergency", "passed")
-#: Event kinds of the case contract that the kernel does not run (their persons go to the scalar engine).
-OTHER_KINDS = ("obligation", "appeal", "appeal_result", "institution_measure")
+#: The event columns of a ledger (engine/cases/ledger.py); those no kind above allows (an obligation's, an
+#: appeal's, a score's notice or fixed months) send their person to the scalar engine.
+FIELDS = EVENT_COLUMNS[2:]
 
 
 @dataclass
@@ -84,7 +83,7 @@ class _Rows:
     def __init__(self, table: pa.Table, spec: RulebookSpec):
         self.n = table.num_rows
         self.spec = spec
-        self.columns = {name: _column(table, name) for name in ("role", "as_of", "kind", "date") + FIELDS}
+        self.columns = {name: _column(table, name) for name in ("role", "as_of", "kind", "date") + tuple(FIELDS)}
         self.bad = np.zeros(self.n, bool)
 
     def codes(self, name: str, meaning) -> np.ndarray:
