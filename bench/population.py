@@ -6,7 +6,8 @@
 
 For each ledger shape — ``realistic`` (80 % of person-years without events, the others 1-8) and
 ``heavy`` (every person-year 1-4 events) — a seeded Parquet ledger with typed columns (dates, integers,
-true/false, as an export from a settlement system has them) is generated once under bench/out/
+true/false, as an export from a settlement system has them; 0.2 % of persons with an obligation event,
+which the scalar engine evaluates) is generated once under bench/out/
 (not timed), then ``yibao population`` runs on it as a process of its own: reading, the kernel, the
 scalar engine for the persons the kernel leaves to it, writing the three Parquet tables. Printed per
 shape: ``population SHAPE: N person-years/s`` (wall clock of the whole command, compiled-kernel cache
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 NATIONAL = 12_000_000
+#: The share of persons with an event the kernel leaves to the scalar engine (an obligation met).
+SCALAR = 0.002
 
 
 def ledger(rulebook_id: str, shape: str, persons: int, seed: int) -> Path:
@@ -39,7 +42,7 @@ def ledger(rulebook_id: str, shape: str, persons: int, seed: int) -> Path:
     from engine.api import load_rulebook
     from engine.population.sample import sample_ledger
 
-    path = ROOT / "bench" / "out" / f"population-{rulebook_id}-{shape}-{persons}-{seed}.parquet"
+    path = ROOT / "bench" / "out" / f"population-{rulebook_id}-{shape}-{persons}-{seed}-{SCALAR}.parquet"
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +51,7 @@ def ledger(rulebook_id: str, shape: str, persons: int, seed: int) -> Path:
     writer = None
     for first in range(0, persons, 500_000):
         part = sample_ledger(rulebook, min(500_000, persons - first), seed=seed + first, shape=shape, typed=True,
-                             first_id=first, scalar=0.002)
+                             first_id=first, scalar=SCALAR)
         if writer is None:
             writer = pq.ParquetWriter(temp, part.schema)
         writer.write_table(part)

@@ -24,6 +24,8 @@ from engine.population.run import Population  # noqa: E402
 from engine.population.sample import sample_ledger  # noqa: E402
 from population_check import cases_of, differences  # noqa: E402
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
 RULEBOOKS = list_rulebooks()
 #: A ledger over three years where a rule reads the earlier years (济宁 五（一）: three years of 9).
 YEARS = {"jining": (2026, 3)}
@@ -133,3 +135,66 @@ def test_persons_the_kernel_does_not_cover_take_the_scalar_path():
     outcome = Population(load_rulebook("hainan")).evaluate(table_from_cases([adjusted]), "<ledger>", 2)
     assert outcome.status.column("path").to_pylist() == ["kernel"]
     assert outcome.events.column("points").to_pylist() == [7.0]
+
+
+def test_a_condition_the_kernel_cannot_express_sends_those_persons_to_the_scalar_engine(tmp_path):
+    """Working days need the calendar: a consequence rule that counts them is named in the summary, and
+    every person with a score event goes to the scalar engine (the others stay on the kernel)."""
+    from engine.rulebook.registry import load
+
+    text = (ROOT / "rulebooks" / "hainan.yaml").read_text(encoding="utf-8")
+    before = 'when: "year_total >= 9"'
+    edited = tmp_path / "hainan-workdays.yaml"
+    edited.write_text(text.replace(before, 'when: "year_total >= 9 and date < date + 3 workdays"'), encoding="utf-8")
+    rulebook = load(str(edited))
+    population = Population(rulebook)
+    assert any("score" in reason and "working days" in reason for reason in population.unsupported)
+    table = sample_ledger(rulebook, 300, seed=5, shape="realistic")
+    outcome = population.evaluate(table, "<ledger>", 2)
+    scored = {row["person"] for row in outcome.events.to_pylist() if row["kind"] == "score"}
+    paths = dict(zip(outcome.status.column("person").to_pylist(), outcome.status.column("path").to_pylist()))
+    assert scored and all(paths[person] == "scalar" for person in scored)
+    assert any(path == "kernel" for path in paths.values())
+    results = [rulebook.evaluate(case, trace=False) for case in cases_of(table, person_starts(table.column("person_id")))]
+    assert not differences(results, outcome)
+
+
+@pytest.mark.parametrize("text,names,expected", [
+    ("year_total >= 9 and param.study_trigger == 'any_points'", {}, "(env[0] >= 9)"),
+    ("situation == '21.4.3' or situation == 'no-such'", {}, "(env[6] == 12)"),
+    ("role in ['physician', 'nurse']", {}, "((env[9] == 0) or (env[9] == 1))"),
+    ("year_total in 9..11", {}, "(9 <= env[0] <= 11)"),
+    ("date > date + 1 month", {}, "(env[10] > add_months(env[10], 1))"),
+    ("max(points, single) - min(prior_year_totals) > 2", {}, "((max(env[4], env[3]) - list_min(prior)) > 2)"),
+])
+def test_conditions_translate_from_their_checked_asts(text, names, expected):
+    from engine.dsl.compiler import compile_expression
+    from engine.population import layout as L
+    from engine.population.generate import condition_bindings, name_kinds
+    from engine.population.translate import Binding, translate
+    from engine.spec.names import CONSEQUENCE
+
+    rulebook = load_rulebook("hainan")
+    scope = CONSEQUENCE.scope({f"param.{k}": "string" for k in rulebook.parameters})
+    expression = compile_expression(text, scope)
+    bindings = condition_bindings(L.CONSEQUENCE_ENV, name_kinds(rulebook))
+    bindings.update({"prior_year_totals": Binding("list", "prior"), "previous_year_totals": Binding("list", "previous")})
+    readings = {name: p.value for name, p in rulebook.parameters.items()}
+    assert translate(expression.node, bindings, readings, text) == expected
+
+
+@pytest.mark.parametrize("text,why", [
+    ("date < date + 10 workdays", "working days"),
+    ("points / year_total > 1", "division"),
+])
+def test_what_the_kernel_cannot_express_is_named(text, why):
+    from engine.dsl.compiler import compile_expression
+    from engine.population import layout as L
+    from engine.population.generate import condition_bindings, name_kinds
+    from engine.population.translate import Unsupported, translate
+    from engine.spec.names import CONSEQUENCE
+
+    rulebook = load_rulebook("hainan")
+    expression = compile_expression(text, CONSEQUENCE.scope({}))
+    with pytest.raises(Unsupported, match=why):
+        translate(expression.node, condition_bindings(L.CONSEQUENCE_ENV, name_kinds(rulebook)), {}, text)

@@ -74,7 +74,8 @@ class _Articles:
         return self.index[article]
 
 
-def _bindings(env: Mapping[str, int], kinds: Mapping[str, Any], nullable: Sequence[str] = ()) -> Dict[str, Binding]:
+def condition_bindings(env: Mapping[str, int], kinds: Mapping[str, Any],
+                       nullable: Sequence[str] = ()) -> Dict[str, Binding]:
     """Each name of a condition family as the kernel holds it in its ``env`` slot."""
     found: Dict[str, Binding] = {}
     for name, slot in env.items():
@@ -91,7 +92,8 @@ def _bindings(env: Mapping[str, int], kinds: Mapping[str, Any], nullable: Sequen
     return found
 
 
-def _name_kinds(spec: RulebookSpec) -> Dict[str, Any]:
+def name_kinds(spec: RulebookSpec) -> Dict[str, Any]:
+    """How the kernel holds each name a condition may read: the words of an enum, date, bool, flags."""
     words = {"situation": tuple(spec.situations), "responsibility": L.RESPONSIBILITIES, "role": tuple(spec.roles),
              "state": L.STATES, "state_before": L.STATES, "sanction_cause": L.CAUSES}
     dates = {name: "date" for name in ("date", "until", "from", "first_day")}
@@ -108,7 +110,7 @@ class _Generator:
     def __init__(self, spec: RulebookSpec, readings: Mapping[str, Any], kernel_digest: str):
         self.spec = spec
         self.readings = dict(readings)
-        self.kinds = _name_kinds(spec)
+        self.kinds = name_kinds(spec)
         self.articles = _Articles()
         self.unsupported: List[str] = []
         self.covered: Set[str] = set(L.KINDS)
@@ -116,7 +118,7 @@ class _Generator:
 
     def condition(self, expression, env: Mapping[str, int], extra: Optional[Dict[str, Binding]] = None) -> str:
         # A claim's ``until`` is absent when no term is in force (engine/evaluate/claim.py).
-        bindings = _bindings(env, self.kinds, ("until",) if env is L.SETTLEMENT_ENV else ())
+        bindings = condition_bindings(env, self.kinds, ("until",) if env is L.SETTLEMENT_ENV else ())
         bindings.update(extra or {})
         return translate(expression.node, bindings, self.readings, expression.text)
 

@@ -7,8 +7,8 @@ restorations where it writes them, dates in its effective period), so that warni
 overlapping terms, terminations, repairs that shorten a term and restorations all occur. Shapes:
 ``realistic`` — 80 % of person-years without events, the others 1-8; ``heavy`` — every person-year
 1-4 events. Scores carry the adjustments of the points the rulebook allows (从轻、从重、一档). ``scalar`` gives, for
-that share of persons, a score the kernel leaves to the scalar engine (an inspection id spelt like the
-engine's own ids), and ``readings`` lets that share of
+that share of persons, an event the kernel leaves to the scalar engine (an obligation met, where the
+rulebook has one, else an inspection id spelt like the engine's own ids), and ``readings`` lets that share of
 persons choose another reading of an ambiguous text.
 """
 
@@ -105,9 +105,16 @@ def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str
     _repairs(spec, rng, repair, columns)
     columns["emergency"] = np.where(claim, np.array(["true", "false", ""], dtype=object)[rng.choice(3, m, p=[.3, .5, .2])], "")
     columns["passed"] = np.where(restoration, np.array(["true", "false", ""], dtype=object)[rng.choice(3, m, p=[.6, .15, .25])], "")
-    if scalar:  # an inspection id spelt like the engine's own: valid, and left to the scalar engine
-        odd = score & np.repeat(rng.random(persons) < scalar, rows_per)
-        columns["inspection"] = np.where(odd, "#event-99", columns["inspection"])
+    if scalar:  # events the kernel leaves to the scalar engine: an obligation met (e.g. the licence check)
+        odd = claim & np.repeat(rng.random(persons) < scalar, rows_per)
+        if spec.obligations:
+            columns["kind"] = np.where(odd, "obligation", columns["kind"])
+            columns["obligation"] = np.where(odd, next(iter(spec.obligations)), "")
+            columns["passed"] = np.where(odd, "true", columns["passed"])
+            columns["emergency"] = np.where(odd, "", columns["emergency"])
+        else:  # an inspection id spelt like the engine's own ids: valid, and the scalar engine's
+            odd = score & np.repeat(rng.random(persons) < scalar, rows_per)
+            columns["inspection"] = np.where(odd, "#event-99", columns["inspection"])
     columns["date"] = np.where(has_event, (date.astype("datetime64[D]")).astype(str), "")
     table = {"person_id": _text(np.char.add("P", (owner + first_id).astype(str)).astype(object)),
              "role": _text(np.array(spec.roles, dtype=object)[rng.integers(0, len(spec.roles), persons)][owner]),
