@@ -27,8 +27,10 @@ from population_check import cases_of, differences  # noqa: E402
 ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 RULEBOOKS = list_rulebooks()
-#: A ledger over three years where a rule reads the earlier years (济宁 五（一）: three years of 9).
+#: Ledgers over two years (a term or ban runs into the next; the points clear), three where a rule reads
+#: the earlier years (济宁 五（一）: three years of 9).
 YEARS = {"jining": (2026, 3)}
+TWO_YEARS = (2026, 2)
 
 
 def _compare(rulebook_id: str, table, *, expect_scalar: bool = False) -> None:
@@ -44,10 +46,18 @@ def _compare(rulebook_id: str, table, *, expect_scalar: bool = False) -> None:
 
 @pytest.mark.parametrize("rulebook_id", RULEBOOKS)
 def test_kernel_agrees_with_the_scalar_engine(rulebook_id):
-    year, years = YEARS.get(rulebook_id, (2025, 1))
+    year, years = YEARS.get(rulebook_id, TWO_YEARS)
     rulebook = load_rulebook(rulebook_id)
     table = sample_ledger(rulebook, 2000, seed=11, shape="heavy", scalar=0.05, readings=0.1, year=year, years=years)
     _compare(rulebook_id, table, expect_scalar=True)
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOKS)
+def test_kernel_agrees_when_as_of_falls_inside_the_ledger(rulebook_id):
+    """The status on a day before some of the person's events (a term that runs on, a period to come)."""
+    rulebook = load_rulebook(rulebook_id)
+    table = sample_ledger(rulebook, 600, seed=13, shape="heavy", year=2025, as_of_inside=True)
+    _compare(rulebook_id, table)
 
 
 @pytest.mark.parametrize("rulebook_id", RULEBOOKS)

@@ -51,8 +51,9 @@ def _text(values: np.ndarray) -> pa.Array:
 # long: one column after another, vectorised over every row of the ledger.
 def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str = "realistic", year: int = 2025,
                   years: int = 1, scalar: float = 0.0, readings: float = 0.0, typed: bool = False,
-                  first_id: int = 0) -> pa.Table:
-    """A ledger of ``persons`` person-years for ``spec`` (rows grouped by person, file order not by date)."""
+                  first_id: int = 0, as_of_inside: bool = False) -> pa.Table:
+    """A ledger of ``persons`` person-years for ``spec`` (rows grouped by person, file order not by date).
+    ``as_of_inside``: each person's as_of is a day of the ledger's span (events may come after it)."""
     rng = np.random.default_rng(seed)
     counts = _events_per_person(rng, persons, shape)
     rows_per = np.maximum(counts, 1)
@@ -119,6 +120,9 @@ def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str
     table = {"person_id": _text(np.char.add("P", (owner + first_id).astype(str)).astype(object)),
              "role": _text(np.array(spec.roles, dtype=object)[rng.integers(0, len(spec.roles), persons)][owner]),
              "as_of": _text(np.full(m, as_of.isoformat(), dtype=object))}
+    if as_of_inside:
+        days = first + rng.integers(0, last - first + 1, persons)
+        table["as_of"] = _text(days.astype("datetime64[D]").astype(str).astype(object)[owner])
     table.update({name: _text(values) for name, values in columns.items()})
     if readings:
         table.update(_readings(spec, rng, persons, owner, readings))
