@@ -208,3 +208,27 @@ def test_what_the_kernel_cannot_express_is_named(text, why):
     expression = compile_expression(text, CONSEQUENCE.scope({}))
     with pytest.raises(Unsupported, match=why):
         translate(expression.node, condition_bindings(L.CONSEQUENCE_ENV, name_kinds(rulebook)), {}, text)
+
+
+def test_a_changed_file_in_the_cache_is_written_again(tmp_path):
+    """Only the generator's own text is ever imported from the cache folder: an edited (or truncated)
+    module is replaced before it is loaded, in a fresh process."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from engine.api import load_rulebook; from engine.population.run import Population; "
+              "from engine.population.kernels import cache_dir; "
+              "p = Population(load_rulebook('weihai')); p.kernel({}); "
+              "print(sorted(str(f) for f in cache_dir().glob('yibao_population_*.py'))[0])")
+    env = {**os.environ, "YIBAO_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    run = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,  # noqa: E731
+                                 cwd=ROOT, timeout=120)
+    first = run()
+    assert first.returncode == 0, first.stderr
+    path = __import__("pathlib").Path(first.stdout.strip())
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("return fired", "return 0"), encoding="utf-8")  # tampered
+    second = run()
+    assert second.returncode == 0, second.stderr
+    assert path.read_text(encoding="utf-8") == original

@@ -107,14 +107,13 @@ def _function(name: str, signature: str, args: str, body: Sequence[str]) -> str:
 class _Generator:
     """The tables and functions of one rulebook, section by section."""
 
-    def __init__(self, spec: RulebookSpec, readings: Mapping[str, Any], kernel_digest: str):
+    def __init__(self, spec: RulebookSpec, readings: Mapping[str, Any]):
         self.spec = spec
         self.readings = dict(readings)
         self.kinds = name_kinds(spec)
         self.articles = _Articles()
         self.unsupported: List[str] = []
         self.covered: Set[str] = set(L.KINDS)
-        self.kernel_digest = kernel_digest
 
     def condition(self, expression, env: Mapping[str, int], extra: Optional[Dict[str, Binding]] = None) -> str:
         # A claim's ``until`` is absent when no term is in force (engine/evaluate/claim.py).
@@ -248,7 +247,7 @@ from engine.population.layout import NULL
 
 def rulebook_code(spec: RulebookSpec, readings: Mapping[str, Any], kernel_digest: str) -> RulebookCode:
     """The kernel's tables and the generated functions of ``spec`` under ``readings`` (its effective readings)."""
-    gen = _Generator(spec, readings, kernel_digest)
+    gen = _Generator(spec, readings)
     gen.readings_missing()
     sits = np.zeros((max(1, len(spec.situations)), L.SIT_COLUMNS), np.int64)
     for index, situation in enumerate(spec.situations.values()):
