@@ -69,6 +69,11 @@ def sample_ledger(spec: RulebookSpec, persons: int, *, seed: int = 0, shape: str
     # dates lean to the later months, after the scores, so that terms end and restorations follow
     date = first + (rng.beta(1.2, 1.0, m) * (last - first)).astype(np.int64)
     date = np.where(repair | restoration, np.minimum(last, date + rng.integers(0, 120, m)), date)
+    # most restorations come after the person's last score: a term has ended, or may be shortened
+    starts = np.concatenate([[0], np.cumsum(rows_per)[:-1]])
+    last_score = np.maximum.reduceat(np.where(score, date, first), starts)[owner]
+    later = restoration & (rng.random(m) < 0.7)
+    date = np.where(later, np.minimum(last, last_score + rng.integers(20, 400, m)), date)
     columns: Dict[str, np.ndarray] = {"kind": kind}
     situations = list(spec.situations.values())
     tiers = np.array([s.tier for s in situations])
