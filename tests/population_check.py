@@ -60,8 +60,7 @@ def differences(results: List[Mapping[str, Any]], outcome) -> List[str]:
         got = {key: _iso(row[key]) for key in want_status}
         if got != want_status:
             found.append(f"person {row['person']} ({row['path']}): status {got} != {want_status}")
-        mine = [e for e in events[at_event:at_event + sum(1 for _ in range(0))]]
-        n_events = 0
+        n_events = 0  # the person's events: the rows that follow, numbered 0, 1, …
         while at_event + n_events < len(events) and events[at_event + n_events]["person"] == row["person"] \
                 and events[at_event + n_events]["event"] == n_events:
             n_events += 1
