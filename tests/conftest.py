@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# The population path's generated functions (engine/population/kernels.py) go to one cache folder for
+# the session (and the commands it runs), not to the user's home.
+os.environ.setdefault("YIBAO_CACHE_DIR", tempfile.mkdtemp(prefix="yibao-test-cache-"))
 
 
 @pytest.fixture(scope="session")
