@@ -36,6 +36,8 @@ COMMANDS: Dict[str, str] = {
     "calendar": "engine.commands.rulebooks:calendar_command",
     "compile": "engine.commands.rulebooks:compile_command",
     "batch": "engine.commands.services:batch",
+    "population": "engine.commands.population:population",
+    "impact": "engine.commands.population:impact",
     "serve": "engine.commands.services:serve",
     "workbench": "engine.commands.services:workbench",
     "diff": "engine.commands.officer:diff",

@@ -83,3 +83,11 @@ def test_mutated_rulebooks_raise_only_engine_errors(data):
                                        "responsibility": "primary"}]})
     except YibaoError:
         pass
+
+
+@pytest.mark.parametrize("text", ["a: x\ud800y\n", "a: \x01\n", "a: [1, \ud83d]\n"])
+def test_text_given_in_python_is_checked_like_a_file(text):
+    # A Python caller (the workbench, the API) can hand the reader a str no file could hold.
+    with pytest.raises(YibaoError) as caught:
+        load_yaml(text, "given.yaml")
+    assert caught.value.location.line == 1

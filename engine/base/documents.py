@@ -143,6 +143,9 @@ def format_path(path: Iterable[Union[str, int]]) -> str:
 #: and lone surrogates (only in text not read from a file; libyaml's parser cannot even encode them).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
+#: Lone surrogates: a Python string that holds one cannot be written as UTF-8 (nor read by libyaml).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 #: The tags a document may carry: YAML's own core types. Any other tag (``!foo``) is refused, not ignored.
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null"))
 
@@ -204,7 +207,12 @@ def _construct(node: yaml.Node, loader: _Loader, path: Path, positions: Dict[Pat
 def load_yaml(text: str, source: str = "<string>") -> PositionedDocument:
     """Parse YAML ``text`` into a :class:`PositionedDocument`; a syntax error or a breached limit is
     a located SchemaError."""
-    bad = _CONTROL.search(text)
+    bad = _CONTROL.search(text) or _SURROGATE.search(text)
+    if bad is not None and _SURROGATE.fullmatch(bad.group()):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise SchemaError("not valid Unicode text (a lone surrogate); expected UTF-8 text",
+                          Location(source, line, column))
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - text.rfind("\n", 0, bad.start())

@@ -5,37 +5,15 @@ rows; a record that cannot be read becomes that person's located error (:class:`
 from __future__ import annotations
 
 import csv
-import re
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
+# A ledger's rows as a case: one copy for yibao batch and yibao population (engine/cases/ledger.py).
+from engine.cases.ledger import CSV_COLUMNS, MAX_CSV_FIELD, RecordError, case_from_rows, not_utf8
 from engine.errors import Location, YibaoError, did_you_mean
 
-#: CSV columns, in the order the documentation lists them.
-CSV_COLUMNS: Tuple[str, ...] = (
-    "person_id", "role", "as_of", "kind", "date", "situation", "tier", "responsibility", "points",
-    "adjustment", "inspection", "behaviour", "institution", "way", "score", "emergency", "passed",
-)
-_INTEGER_COLUMNS = frozenset({"tier", "points"})
-_NUMBER_COLUMNS = frozenset({"score"})
-_BOOLEAN_COLUMNS = frozenset({"emergency", "passed"})
-_EVENT_COLUMNS = CSV_COLUMNS[3:]  # kind, date and the event fields
-_TRUE = {"true": True, "1": True, "yes": True, "y": True, "false": False, "0": False, "no": False, "n": False}
-_EVENT_INDEX = re.compile(r"^events\[(\d+)\]")
-
-#: The largest CSV cell (bytes of text) a record may have; larger is that person's error.
-MAX_CSV_FIELD = 128 * 1024
 # The csv module's own limit while reading: above ours, so that a large cell is one person's
 # located error (not a csv.Error, which cannot say whose row it was).
 _CSV_READ_LIMIT = 64 * 1024 * 1024
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as read with surrogateescape
-
-
-def not_utf8(text: str) -> Optional[str]:
-    """Where ``text`` (read with surrogateescape) had bytes that are not UTF-8, as a message."""
-    found = _NOT_UTF8.search(text)
-    if found is None:
-        return None
-    return f"not UTF-8 text (byte 0x{ord(found.group()) - 0xdc00:02x} at column {found.start() + 1})"
 
 
 def printable_id(person: Any) -> Any:
@@ -117,73 +95,5 @@ def _location(path: str, line: int) -> Location:
     return Location(path, line)
 
 
-def _cell(name: str, text: str) -> Any:
-    """A CSV cell as the contract's type where it clearly is one; otherwise the text (the engine says why)."""
-    if name in _INTEGER_COLUMNS:
-        try:
-            return int(text)
-        except ValueError:
-            return text
-    if name in _NUMBER_COLUMNS:
-        try:
-            number = float(text)
-            return int(number) if number.is_integer() else number
-        except ValueError:
-            return text
-    if name in _BOOLEAN_COLUMNS:
-        return _TRUE.get(text.lower(), text)
-    return text
-
-
-class RecordError(Exception):
-    """A record of the ledger that cannot be read as a case: its line, what is wrong, and the field."""
-
-    def __init__(self, line: int, message: str, field: Optional[str] = None):
-        super().__init__(message)
-        self.line, self.message, self.field = line, message, field
-
-
-def case_from_rows(header: Sequence[str], rows: Sequence[Tuple[int, Sequence[str]]]) -> Tuple[Dict[str, Any], List[int]]:
-    """One person's rows → a case dict (contract form) and the CSV line of each event."""
-    person: Dict[str, Any] = {}
-    parameters: Dict[str, Any] = {}
-    events: List[Dict[str, Any]] = []
-    lines: List[int] = []
-    for line, row in rows:
-        if len(row) > len(header):
-            raise RecordError(line, f"{len(row)} cells but the header has {len(header)} columns")
-        for index, cell in enumerate(row):
-            name = header[index] if index < len(header) else None
-            if len(cell) > MAX_CSV_FIELD:
-                raise RecordError(line, f"a cell of {len(cell)} characters; at most {MAX_CSV_FIELD}", name)
-            problem = not_utf8(cell)
-            if problem:
-                raise RecordError(line, problem, name)
-        cells = {name: row[i].strip() for i, name in enumerate(header) if i < len(row) and row[i].strip() != ""}
-        for name in ("role", "as_of"):
-            if name in cells:
-                if name in person and person[name] != cells[name]:
-                    raise RecordError(line, f"{name} '{cells[name]}' differs from '{person[name]}' on an earlier row "
-                                             "of this person", name)
-                person[name] = cells[name]
-        for name, value in cells.items():
-            if name.startswith("param.") and name[6:] not in parameters:
-                parameters[name[6:]] = _TRUE.get(value.lower(), value) if value.lower() in ("true", "false") else value
-        if "kind" in cells:
-            events.append({name: _cell(name, cells[name]) for name in _EVENT_COLUMNS if name in cells})
-            lines.append(line)
-        elif any(name in cells for name in _EVENT_COLUMNS[1:]):
-            raise RecordError(line, "event fields without a kind; expected kind score, repair, claim or restoration",
-                               "kind")
-    first = rows[0][0]
-    if "as_of" not in person:
-        raise RecordError(first, "missing as_of on the person's rows", "as_of")
-    if "role" not in person:
-        raise RecordError(first, "missing role on the person's rows", "role")
-    case: Dict[str, Any] = {"as_of": person["as_of"], "person": {"id": rows[0][1][header.index("person_id")],
-                                                                 "role": person["role"]}, "events": events}
-    if parameters:
-        case["parameters"] = parameters
-    return case, lines
-
-
+__all__ = ["CSV_COLUMNS", "MAX_CSV_FIELD", "RecordError", "case_from_rows", "not_utf8", "printable_id",
+           "read_csv", "read_jsonl"]

@@ -40,6 +40,7 @@ from types import CodeType
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from engine.base import holidays
+from engine.base.caches import cache_root
 from engine.base.documents import PositionedDocument, load_yaml, read_text_file
 from engine.base.version import __version__
 from engine.evaluate.compiled.evaluator import CompiledEvaluator
@@ -54,11 +55,7 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 def folder() -> Optional[Path]:
     """The cache folder, or None when caching is off."""
-    chosen = os.environ.get("YIBAO_CACHE_DIR")
-    if chosen is not None:
-        return None if chosen.strip().lower() in ("", "off", "none", "0") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "yibao-rules"
+    return cache_root()
 
 
 @functools.lru_cache(maxsize=None)
