@@ -6,16 +6,25 @@ Faces (the CLI, services, batch jobs, documentation) call only these functions.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
+from engine.base.lazy import lazy_module
 from engine.base.limits import MAX_CASE_FILE_BYTES
 from engine.base.schemas import schema_errors
-from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError
+from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError, did_you_mean
+from engine.evaluate.compiled.runtime import FALLBACK
 from engine.rulebook import registry
-from engine.rulebook.rulebook import Rulebook
-from engine.rulebook.provenance import provenance, stamp
-from engine.spec.build import build_spec
+from engine.rulebook.cache import remember_calendar
+
+if TYPE_CHECKING:
+    from engine.rulebook.rulebook import Rulebook
+
+# The spec builders, the facade and the provenance hashing are imported when a rulebook is compiled
+# or used, not with the API: `yibao evaluate` with a fresh cache entry for its rulebook needs none.
+_build = lazy_module("engine.spec.build")
+_facade = lazy_module("engine.rulebook.rulebook")
+_provenance = lazy_module("engine.rulebook.provenance")
 
 
 def load_rulebook(id_or_path: str) -> Rulebook:
@@ -48,13 +57,53 @@ def load_rulebooks(ids: Optional[Sequence[str]] = None) -> Tuple[Dict[str, Ruleb
 
 
 def evaluate_file(path: str, *, rulebook: Optional[str] = None, trace: bool = True) -> Dict[str, Any]:
-    """Evaluate the case file at ``path`` (YAML or JSON); errors point into that file."""
-    document, compiled = _read_case_file(path, rulebook, "a case must be a mapping with rulebook, as_of, person and events")
-    return compiled.evaluate(document.data, source=path, positions=document.positions, trace=trace)
+    """Evaluate the case file at ``path`` (YAML or JSON); errors point into that file.
+
+    The rulebook's generated evaluator comes from the compiled-rulebook cache when it has a fresh
+    entry (engine/rulebook/cache.py), with the provenance its results carry: a one-shot command then
+    does not read and compile the rulebook. A case it does not answer, and any error, go the usual
+    way, with the same result.
+    """
+    shape = "a case must be a mapping with rulebook, as_of, person and events"
+    document, rulebook_id = _read_case(path, rulebook, shape)
+    cached = registry.cached_evaluator(str(rulebook_id))
+    if cached is not None and cached.provenance is not None:
+        result = cached.evaluate(document.data, trace)
+        if result is not FALLBACK:
+            return _provenance.stamp_with(dict(cached.provenance), result)
+    document, compiled = _read_case_file(path, rulebook, shape, document)
+    result = compiled.evaluate(document.data, source=path, positions=document.positions, trace=trace)
+    if cached is not None and cached.provenance is None:
+        remember_calendar()  # the schedules' hash, for the next command's cached results
+    return result
 
 
-def _read_case_file(path: str, rulebook: Optional[str], shape: str):
-    """Load a case file and the rulebook it names (or ``rulebook``); errors point into the file."""
+def compiled_rulebook(id_or_path: str, readings: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+    """The Python a rulebook is compiled to (``yibao compile``): ``{rulebook, source, lines, readings,
+    reason}``. ``readings`` (name → value as text) selects another reading set than the rulebook's own;
+    ``source`` is None, and ``reason`` says why, where the generator does not cover the rulebook."""
+    rulebook = load_rulebook(id_or_path)
+    chosen: Dict[str, Any] = {}
+    for name, text in (readings or {}).items():
+        parameter = rulebook.parameters.get(name)
+        if parameter is None:
+            raise CaseError(f"unknown reading '{name}'; {rulebook.id} has {', '.join(rulebook.parameters) or 'none'}"
+                            + did_you_mean(name, list(rulebook.parameters)), Location(field="reading"))
+        value = next((allowed for allowed in parameter.allowed if str(allowed).lower() == text.lower()), None)
+        if value is None:
+            raise CaseError(f"'{text}' is not a reading of {name}; expected one of "
+                            f"{', '.join(map(str, parameter.allowed))}", Location(field="reading"))
+        chosen[name] = value
+    evaluator = rulebook.backend.evaluator(rulebook)
+    several = "several versions: each case is judged by the interpreter" if len(rulebook.versions()) else None
+    source = evaluator.source(chosen) if evaluator is not None else None
+    effective = {name: chosen.get(name, parameter.value) for name, parameter in rulebook.parameters.items()}
+    return {"rulebook": rulebook.id, "source": source, "lines": source.count("\n") if source else 0,
+            "readings": effective, "reason": several if evaluator is not None else rulebook.backend.uncovered}
+
+
+def _read_case(path: str, rulebook: Optional[str], shape: str):
+    """A case file and the id of the rulebook it names (or ``rulebook``); errors point into the file."""
     document = load_yaml_file(path, MAX_CASE_FILE_BYTES)
     data = document.data
     if not isinstance(data, dict):
@@ -64,6 +113,16 @@ def _read_case_file(path: str, rulebook: Optional[str], shape: str):
         raise CaseError("missing required field 'rulebook' (e.g. rulebook: inner-mongolia)", Location(path, 1, 1, "rulebook"))
     if not rulebook:
         _check_named_id(rulebook_id, document.location(("rulebook",)))
+    return document, rulebook_id
+
+
+def _read_case_file(path: str, rulebook: Optional[str], shape: str, document: Optional[PositionedDocument] = None):
+    """Load a case file (unless given, read already) and the rulebook it names (or ``rulebook``);
+    errors point into the file."""
+    if document is None:
+        document, rulebook_id = _read_case(path, rulebook, shape)
+    else:
+        rulebook_id = rulebook or document.data.get("rulebook")
     try:
         compiled = load_rulebook(str(rulebook_id))
     except YibaoError as error:
@@ -112,7 +171,7 @@ def _document_errors(document: PositionedDocument) -> List[YibaoError]:
     if errors:
         return list(errors)
     try:
-        build_spec(document)
+        _build.build_spec(document)
     except InvalidRulebook as invalid:
         return list(invalid.errors)
     return []
@@ -135,7 +194,7 @@ def describe_rulebook(id_or_path: str) -> str:
 def rulebook_provenance(id_or_path: Any) -> Dict[str, str]:
     """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}``: what every result of this
     rulebook carries as ``provenance`` (see :mod:`engine.rulebook.provenance`)."""
-    return provenance(_rulebook_of(None, id_or_path))
+    return _provenance.provenance(_rulebook_of(None, id_or_path))
 
 
 def rulebook_origins(id_or_path: str) -> List[Dict[str, Any]]:
@@ -198,7 +257,7 @@ def deadline(id_or_path: Any, kind: str, start: Any, exceptions: Sequence[str] =
                             f"{', '.join(rulebook.deadlines) or 'none'}", Location(field="kind"))
     if isinstance(exceptions, str):
         exceptions = (exceptions,)
-    return stamp(rulebook, rulebook.deadline(kind, start, tuple(exceptions)).to_dict())
+    return _provenance.stamp(rulebook, rulebook.deadline(kind, start, tuple(exceptions)).to_dict())
 
 
 def deadline_kinds(id_or_path: str) -> List[str]:
@@ -212,7 +271,7 @@ def evaluate_institution(case: Dict[str, Any], *, rulebook: Any = None, trace: b
 
     See :mod:`engine.evaluate.institution` and ``schemas/institution-case.schema.json``.
     """
-    if isinstance(rulebook, Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
+    if isinstance(rulebook, _facade.Rulebook):  # a compiled rulebook (e.g. one being edited in the workbench)
         return rulebook.evaluate_institution(case, source=source, positions=positions, trace=trace)
     rulebook_id = rulebook or (case.get("rulebook") if isinstance(case, dict) else None)
     if not rulebook_id:
@@ -240,7 +299,7 @@ def attribute_file(path: str, *, rulebook: Optional[str] = None) -> Dict[str, An
 
 def _rulebook_of(case: Any, rulebook: Any = None) -> Rulebook:
     """The compiled rulebook a case names (or the one given), with located errors."""
-    if isinstance(rulebook, Rulebook):
+    if isinstance(rulebook, _facade.Rulebook):
         return rulebook
     if rulebook is None:
         if not isinstance(case, Mapping):

@@ -12,8 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-# The population path's generated functions (engine/population/kernels.py) go to one cache folder for
-# the session (and the commands it runs), not to the user's home.
+# The caches of a test run — compiled rulebooks (engine/rulebook/cache.py) and the population path's
+# generated functions (engine/population/kernels.py) — are its own, never the user's.
 os.environ.setdefault("YIBAO_CACHE_DIR", tempfile.mkdtemp(prefix="yibao-test-cache-"))
 
 

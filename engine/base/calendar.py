@@ -20,8 +20,11 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Literal, Mapping, Optional, get_args
 
 from engine.base.frozen import FrozenDict
-from engine.base.holidays import active_schedules
+from engine.base.lazy import lazy_module
 from engine.errors import CalendarError
+
+# The State Council schedules are read only to count working days, not to add months or years.
+holidays = lazy_module("engine.base.holidays")
 
 DayKind = Literal["workday", "holiday"]
 Unit = Literal["workdays", "days", "months", "years"]
@@ -69,13 +72,13 @@ class WorkCalendar:
         """The State Council schedules' answer, or None when they (or ``years``) have no data for ``d``."""
         if self._years is not None and d.year not in self._years:
             return None
-        return active_schedules().lookup(d)
+        return holidays.active_schedules().lookup(d)
 
     def covers(self, year: int) -> bool:
         """Whether every day of ``year`` can be answered without raising."""
         if year in self._complete_years:
             return True
-        return (self._years is None or year in self._years) and year in active_schedules().years
+        return (self._years is None or year in self._years) and year in holidays.active_schedules().years
 
     def is_workday(self, d: date) -> bool:
         """Whether ``d`` is a working day: override, then the State Council schedules, then a complete year.
@@ -95,7 +98,7 @@ class WorkCalendar:
         if self._years is not None and d.year not in self._years:
             raise CalendarError(f"no holiday data for {d.year}: the rulebook's calendar.years "
                                 f"({', '.join(map(str, sorted(self._years)))}) leaves it out")
-        raise CalendarError(active_schedules().missing(d.year))
+        raise CalendarError(holidays.active_schedules().missing(d.year))
 
     def add_workdays(self, start: date, n: int, *, count_start_day: bool = False) -> date:
         """The n-th working day counting from the day after ``start`` (n >= 1).
@@ -264,4 +267,4 @@ class RulebookCalendar:
 
 def package_years() -> tuple[int, ...]:
     """The years the State Council schedules in effect cover (the package and the schedule file)."""
-    return tuple(sorted(active_schedules().years))
+    return tuple(sorted(holidays.active_schedules().years))

@@ -139,8 +139,9 @@ def format_path(path: Iterable[Union[str, int]]) -> str:
     return text
 
 
-#: Characters no YAML or JSON document of ours holds: C0 controls other than tab and line ends, DEL, C1.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Characters no YAML or JSON document of ours holds: C0 controls other than tab and line ends, DEL, C1,
+#: and lone surrogates (only in text not read from a file; libyaml's parser cannot even encode them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: Lone surrogates: a Python string that holds one cannot be written as UTF-8 (nor read by libyaml).
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -215,7 +216,8 @@ def load_yaml(text: str, source: str = "<string>") -> PositionedDocument:
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - text.rfind("\n", 0, bad.start())
-        raise SchemaError(f"control character {bad.group()!r} in the text; expected printable characters",
+        what = "lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "control character"
+        raise SchemaError(f"{what} {bad.group()!r} in the text; expected printable characters",
                           Location(source, line, column))
     loader = None
     try:

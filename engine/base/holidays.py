@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import importlib.metadata
 import os
 import threading
 from dataclasses import dataclass, field
@@ -122,6 +121,8 @@ def years_text(years: Any) -> str:
 def _package() -> Tuple[Dict[_dt.date, bool], FrozenSet[int], str]:
     # chinese-calendar answers for every day of the years from its first to its last holiday
     # (its own check); its tables list holidays and 调休 working days, the rest is Monday-Friday.
+    import importlib.metadata  # here, not with the module: only the package's schedules need it (~12 ms)
+
     from chinese_calendar import constants
 
     days: Dict[_dt.date, bool] = {day: False for day in constants.holidays}
@@ -242,6 +243,11 @@ def _locate() -> Tuple[Optional[str], str]:
     return (str(bundled), "bundled") if bundled is not None else (None, "none")
 
 
+def schedule_file() -> Optional[str]:
+    """The schedule file in effect (``--calendar``, else ``YIBAO_CALENDAR``, else the bundled one), not read."""
+    return _locate()[0]
+
+
 def _load() -> Schedules:
     path, origin = _locate()
     if path is None:
@@ -306,4 +312,4 @@ def first_missing(schedules: Schedules) -> int:
 
 
 __all__ = ["ENV_VAR", "FileYear", "Schedules", "YearSource", "active_schedules", "bundled_file", "coverage",
-           "first_missing", "read_schedule_file", "use_calendar_file", "years_text"]
+           "first_missing", "read_schedule_file", "schedule_file", "use_calendar_file", "years_text"]

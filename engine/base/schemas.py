@@ -10,14 +10,16 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from engine.base.lazy import lazy_module
 
 from engine.errors import SchemaError, did_you_mean
 from engine.base.documents import PositionedDocument, format_path
 from engine.base.resources import bundled_dir
+
+# Only an invalid document needs jsonschema (to locate its error); valid ones pass jsonschema-rs alone.
+jsonschema = lazy_module("jsonschema")
 
 
 def schema_dir() -> Path:
@@ -40,7 +42,7 @@ def validator(name: str) -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def _explain(error: ValidationError) -> str:
+def _explain(error: "jsonschema.exceptions.ValidationError") -> str:
     """A sentence saying what was expected, with a suggestion where one helps; never the whole
     offending value (it may be a list of ten thousand events)."""
     text = _sentence(error)
@@ -50,7 +52,7 @@ def _explain(error: ValidationError) -> str:
 _DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$"
 
 
-def _sentence(error: ValidationError) -> str:
+def _sentence(error: "jsonschema.exceptions.ValidationError") -> str:
     validator = error.validator
     if validator == "pattern" and error.validator_value == _DATE_PATTERN:
         return f"'{error.instance}' is not a date; expected YYYY-MM-DD"
@@ -76,17 +78,17 @@ def _sentence(error: ValidationError) -> str:
     if validator == "format":
         return f"'{error.instance}' is not a valid {error.validator_value} (expected YYYY-MM-DD)" if error.validator_value == "date" else error.message
     if validator in ("oneOf", "anyOf") and error.context:
-        deepest = best_match(error.context)
+        deepest = jsonschema.exceptions.best_match(error.context)
         return _sentence(deepest)
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     return error.message + (f" ({description})" if description else "")
 
 
-def locate(document: PositionedDocument, error: ValidationError) -> SchemaError:
+def locate(document: PositionedDocument, error: "jsonschema.exceptions.ValidationError") -> SchemaError:
     """A jsonschema error as a :class:`SchemaError` at the YAML line and column of the offending value."""
     path = list(error.absolute_path)
     if error.validator in ("oneOf", "anyOf") and error.context:
-        deepest = best_match(error.context)
+        deepest = jsonschema.exceptions.best_match(error.context)
         path = list(deepest.absolute_path)
         error = deepest
     if error.validator == "additionalProperties":
@@ -110,7 +112,7 @@ def schema_errors(document: PositionedDocument, name: str) -> List[SchemaError]:
 
 def validate(document: PositionedDocument, name: str) -> None:
     """Raise the most relevant schema violation of ``document`` as a located :class:`SchemaError`."""
-    error = best_match(validator(name).iter_errors(document.data))
+    error = jsonschema.exceptions.best_match(validator(name).iter_errors(document.data))
     if error is not None:
         raise locate(document, error)
 
@@ -123,7 +125,7 @@ def best_error(document: PositionedDocument, name: str, *, deepest_first: bool =
         return None
     if deepest_first:
         errors.sort(key=lambda e: len(list(e.absolute_path)), reverse=True)
-    return locate(document, best_match(errors))
+    return locate(document, jsonschema.exceptions.best_match(errors))
 
 
 def first_error(document: PositionedDocument, name: str) -> Optional[SchemaError]:
@@ -140,7 +142,7 @@ def first_error(document: PositionedDocument, name: str) -> Optional[SchemaError
 
 def validate_data(data: Any, name: str) -> None:
     """Validate plain data (no positions), e.g. a result against ``result.schema.json``."""
-    error = best_match(validator(name).iter_errors(data))
+    error = jsonschema.exceptions.best_match(validator(name).iter_errors(data))
     if error is not None:
         raise SchemaError(f"{format_path(error.absolute_path) or '(document)'}: {_explain(error)}")
 
@@ -156,6 +158,21 @@ def _fast_validator(name: str) -> Any:
         return jsonschema_rs.validator_for(load_schema(name))
     except Exception:  # noqa: BLE001 - a schema it cannot compile: always take the jsonschema path
         return None
+
+
+def fast_check(name: str) -> Callable[[Any], bool]:
+    """:func:`surely_valid` for one schema as one callable, for hot paths that check many documents."""
+    validator = _fast_validator(name)
+    if validator is None:
+        return lambda data: False
+    is_valid = validator.is_valid
+
+    def check(data: Any) -> bool:
+        try:
+            return bool(is_valid(data))
+        except Exception:  # noqa: BLE001 - e.g. integers beyond 64 bits: let jsonschema judge
+            return False
+    return check
 
 
 def surely_valid(name: str, data: Any) -> bool:

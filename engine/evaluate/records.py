@@ -13,6 +13,8 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Union
 
+from engine.base.numbers import Number, number  # noqa: F401  (records write numbers this way)
+
 
 class Unset:
     """The marker of a field that is absent from the JSON (not ``null``)."""
@@ -32,14 +34,8 @@ class Unset:
 
 
 UNSET = Unset()
-Number = Union[int, float]
 #: The JSON name of a field whose Python name differs.
 JSON_FROM = {"json": "from"}
-
-
-def number(value: float) -> Number:
-    """Whole numbers as ``int`` (``9``, not ``9.0``) so results read as the law writes them."""
-    return int(value) if float(value).is_integer() else value
 
 
 @dataclass(slots=True)

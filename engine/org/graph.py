@@ -25,11 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-import networkx as nx
-
+from engine.base.lazy import lazy_module
 from engine.errors import Location, OrgError, did_you_mean
 from engine.base.documents import PositionedDocument, format_path, load_yaml_file
 from engine.base.schemas import best_error
+
+# Only an organisation (attribution) needs the graph library: importing the engine should not.
+nx = lazy_module("networkx")
 
 #: Unit kinds, with the Chinese label used in messages.
 KIND_LABELS: Mapping[str, str] = {

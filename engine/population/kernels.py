@@ -4,8 +4,8 @@ The generated module (engine/population/generate.py) is written to the populatio
 the hash of its text, which names the rulebook, its readings and the kernel it was written for; numba
 keeps the machine code beside it (``cache=True``). A file is imported only when its text is exactly
 what the generator writes now: one that differs (edited, truncated, another version) is written
-again. The folder is ``$YIBAO_CACHE_DIR/population`` (default ``~/.cache/yibao-rules/population``),
-private to the user (0700).
+again. The folder is ``population/`` in the engine's cache folder (engine/base/caches.py: default
+``~/.cache/yibao-rules/population``), private to the user (0700).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Tuple
 
+from engine.base.caches import ENV_VAR, cache_root
 from engine.population import generate, kernel, layout
 from engine.population.generate import RulebookCode
 from engine.spec.rulebook import RulebookSpec
 
-ENV_VAR = "YIBAO_CACHE_DIR"
 _lock = threading.Lock()
 _loaded: Dict[str, Tuple[Callable, ...]] = {}
 
@@ -38,14 +38,23 @@ def kernel_digest() -> str:
 
 
 def cache_dir() -> Path:
-    """The folder of the generated modules (made, private to the user, on first use)."""
-    base = os.environ.get(ENV_VAR) or os.path.join(os.path.expanduser("~"), ".cache", "yibao-rules")
-    folder = Path(base) / "population"
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:  # no home to write to: a folder of this process
-        folder = Path(tempfile.mkdtemp(prefix="yibao-population-"))
-    return folder
+    """The folder of the generated modules (made, private to the user, on first use): ``population/``
+    in the engine's cache folder, or a folder of this process when caching is off or the folder
+    cannot be written (numba still needs a file to compile from)."""
+    root = cache_root()
+    if root is not None:
+        folder = root / "population"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return folder
+        except OSError:
+            pass
+    return _process_folder()
+
+
+@functools.lru_cache(maxsize=1)
+def _process_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="yibao-population-"))
 
 
 def _functions(code: RulebookCode) -> Tuple[Callable, ...]:

@@ -1,8 +1,8 @@
-"""Inheritance between rulebooks: ``extends: <rulebook id>``, resolved as a graph.
+"""Inheritance between rulebooks: ``extends: <rulebook id>``, resolved as a chain.
 
-A rulebook may name one parent. The chain of parents is a graph (networkx) whose nodes are
-rulebook files; a cycle is a located error at the ``extends`` value that closes it, naming every
-file on the cycle. The chain is merged from the root down:
+A rulebook may name one parent, so the parents form a chain of rulebook files; a cycle is a
+located error at the ``extends`` value that closes it, naming every file on the cycle. The chain
+is merged from the root down:
 
 * Mappings merge by key, recursively (``parameters``, ``responsibility``, ``scoring``,
   ``consequences``, ``repair`` and its ``ways``, ``restoration``, ``institution``, …): a child
@@ -27,8 +27,6 @@ effective rule came from.
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
-
-import networkx as nx
 
 from engine.errors import Location, RulebookError, did_you_mean
 from engine.base.documents import Mark, Path, PositionedDocument, format_path
@@ -64,24 +62,23 @@ def chain(document: PositionedDocument, load_parent: ParentLoader) -> List[Posit
 
     Raises a located :class:`RulebookError` for a cycle (naming the cycle) or an unknown parent.
     """
-    graph = nx.DiGraph()
-    documents: Dict[str, PositionedDocument] = {_node(document): document}
-    graph.add_node(_node(document))
+    # One parent each: the chain is a path, walked until it ends or meets a file it has seen.
+    walk: List[PositionedDocument] = [document]
+    seen: Dict[str, int] = {_node(document): 0}
     current = document
     while isinstance(current.data, dict) and current.data.get("extends"):
         parent_id = str(current.data["extends"])
         where = current.location(("extends",))
         parent = load_parent(parent_id, current, where)
-        graph.add_edge(_node(current), _node(parent))
-        if _node(parent) in documents:
-            cycle = nx.find_cycle(graph, source=_node(document))
-            names = [_label(documents[edge[0]]) for edge in cycle] + [_label(documents[cycle[0][0]])]
+        if _node(parent) in seen:
+            cycle = walk[seen[_node(parent)]:]
+            names = [_label(item) for item in cycle] + [_label(cycle[0])]
             raise RulebookError("extends cycle: " + " → ".join(names) + "; a rulebook cannot inherit from itself",
                                 where)
-        documents[_node(parent)] = parent
+        seen[_node(parent)] = len(walk)
+        walk.append(parent)
         current = parent
-    order = list(reversed(list(nx.topological_sort(graph))))  # parents before children
-    return [documents[node] for node in order]
+    return list(reversed(walk))  # parents before children
 
 
 def _graft(document: PositionedDocument, src: Path, dst: Path, positions: Dict[Path, Mark]) -> None:

@@ -23,13 +23,20 @@ import hashlib
 import json
 import weakref
 from pathlib import PurePath
-from typing import Any, Dict, Mapping, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Tuple
 
-from engine.base.holidays import active_schedules
+from engine.base.lazy import lazy_module
 from engine.base.version import __version__
-from engine.spec.rulebook import RulebookSpec
 
-_own: Dict[int, Tuple["weakref.ref[RulebookSpec]", str]] = {}
+if TYPE_CHECKING:
+    from engine.spec.rulebook import RulebookSpec
+
+# The schedules are read when a hash is first needed: a result stamped from the compiled-rulebook
+# cache (engine/rulebook/cache.py) carries a hash recorded there, and never reads them.
+_holidays = lazy_module("engine.base.holidays")
+
+#: What is computed once per compiled rulebook (its content hash, its version label), by ``id``.
+_own: Dict[int, Tuple["weakref.ref[RulebookSpec]", Dict[str, str]]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -52,7 +59,7 @@ def canonical_json(data: Any) -> bytes:
 def calendar_sha256() -> str:
     """A SHA-256 of the State Council schedules in effect (the package's years and the schedule file's,
     engine/base/holidays.py): the same rulebook counts other working days under other schedules."""
-    schedules = active_schedules()
+    schedules = _holidays.active_schedules()
     if _calendar_digest and _calendar_digest[0][0] is schedules:
         return _calendar_digest[0][1]
     days = {"covered": sorted(schedules.years),
@@ -65,15 +72,33 @@ def calendar_sha256() -> str:
 _calendar_digest: list = []
 
 
-def content_sha256(rulebook: RulebookSpec) -> str:
-    """The SHA-256 of one compiled rulebook's merged document and the holiday schedule (cached)."""
+def _remembered(rulebook: RulebookSpec, name: str, compute: Callable[[RulebookSpec], str]) -> str:
+    """``compute(rulebook)``, once per compiled rulebook (it is immutable)."""
     key = id(rulebook)
     hit = _own.get(key)
-    if hit is not None and hit[0]() is rulebook:
-        return hit[1]
-    digest = hashlib.sha256(canonical_json({"rulebook": rulebook.raw, "calendar": calendar_sha256()})).hexdigest()
-    _own[key] = (weakref.ref(rulebook, lambda _, key=key: _own.pop(key, None)), digest)
-    return digest
+    if hit is None or hit[0]() is not rulebook:
+        hit = _own[key] = (weakref.ref(rulebook, lambda _, key=key: _own.pop(key, None)), {})
+    known = hit[1]
+    value = known.get(name)
+    if value is None:
+        value = known[name] = compute(rulebook)
+    return value
+
+
+def content_sha256(rulebook: RulebookSpec) -> str:
+    """The SHA-256 of one compiled rulebook's merged document and the holiday schedule (cached)."""
+    return _remembered(rulebook, "sha256", lambda book: content_digest(canonical_json(book.raw), calendar_sha256()))
+
+
+def content_digest(rulebook_json: bytes, calendar: str) -> str:
+    """The SHA-256 of ``{"calendar": calendar, "rulebook": …}`` as canonical JSON, from the rulebook's
+    own canonical JSON (``rulebook_json``, kept by the compiled-rulebook cache)."""
+    digest = hashlib.sha256(b'{"calendar":')
+    digest.update(canonical_json(calendar))
+    digest.update(b',"rulebook":')
+    digest.update(rulebook_json)
+    digest.update(b"}")
+    return digest.hexdigest()
 
 
 def rulebook_sha256(rulebook: RulebookSpec) -> str:
@@ -86,6 +111,10 @@ def rulebook_sha256(rulebook: RulebookSpec) -> str:
 
 def rulebook_version(rulebook: RulebookSpec) -> str:
     """The version label of the file (``<id>@<label>.yaml``), else its effective period."""
+    return _remembered(rulebook, "version", _version_label)
+
+
+def _version_label(rulebook: RulebookSpec) -> str:
     stem = PurePath(rulebook.source).stem if rulebook.source else ""
     if "@" in stem:
         return stem.split("@", 1)[1]
@@ -101,7 +130,11 @@ def provenance(rulebook: RulebookSpec) -> Dict[str, str]:
 
 def stamp(rulebook: RulebookSpec, result: Dict[str, Any]) -> Dict[str, Any]:
     """``result`` with its ``provenance`` (and that of every per-person result inside it)."""
-    stamped = provenance(rulebook)
+    return stamp_with(provenance(rulebook), result)
+
+
+def stamp_with(stamped: Dict[str, str], result: Dict[str, Any]) -> Dict[str, Any]:
+    """``result`` with the provenance ``stamped`` (and every per-person result inside it)."""
     persons = result.get("persons")
     if isinstance(persons, dict):
         for one in persons.values():
@@ -111,5 +144,5 @@ def stamp(rulebook: RulebookSpec, result: Dict[str, Any]) -> Dict[str, Any]:
     return result
 
 
-__all__ = ["provenance", "stamp", "rulebook_sha256", "rulebook_version", "content_sha256", "canonical_json",
-           "calendar_sha256"]
+__all__ = ["provenance", "stamp", "stamp_with", "rulebook_sha256", "rulebook_version", "content_sha256",
+           "content_digest", "canonical_json", "calendar_sha256"]

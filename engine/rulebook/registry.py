@@ -14,20 +14,31 @@ import stat
 import threading
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
 
+from engine.base.lazy import lazy_module
 from engine.errors import Location, RulebookError, RulebookNotFound, did_you_mean
-from engine.rulebook import inherit
-from engine.rulebook.rulebook import Rulebook
-from engine.spec.build import build_spec
-from engine.spec.rulebook import RulebookSpec
+from engine.rulebook.cache import Entry, Reads
 from engine.base.schemas import validate
 from engine.base.documents import PositionedDocument, load_yaml_file
 from engine.base.frozen import freeze as deeply_frozen
 from engine.base.resources import bundled_dir
 
+if TYPE_CHECKING:
+    from engine.evaluate.compiled.evaluator import CompiledEvaluator
+    from engine.rulebook.rulebook import Rulebook
+    from engine.spec.rulebook import RulebookSpec
+
+# Compiling a rulebook needs the spec builders (the DSL, the rule objects) and the facade; finding a
+# rulebook's files and its cached generated code does not: a one-shot command that finds a fresh
+# cache entry (engine/rulebook/cache.py) never imports them.
+_build = lazy_module("engine.spec.build")
+_facade = lazy_module("engine.rulebook.rulebook")
+_backend = lazy_module("engine.rulebook.backend")
+inherit = lazy_module("engine.rulebook.inherit")
+
 _lock = threading.RLock()
-_cache: Dict[Tuple[str, float], Rulebook] = {}
+_cache: Dict[Tuple[str, float], "Rulebook"] = {}
 _version_cache: Dict[Tuple, Tuple[Path, ...]] = {}
 
 
@@ -128,8 +139,10 @@ def version_on(rulebook_id: str, day) -> Optional[Rulebook]:
     return None
 
 
-def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> PositionedDocument:
-    """The parent named by ``extends``: the version in force when the child takes effect, else ``<id>.yaml``."""
+def _load_parent(parent_id: str, child: PositionedDocument, where: Location,
+                 reads: Optional[Reads] = None) -> PositionedDocument:
+    """The parent named by ``extends``: the version in force when the child takes effect, else ``<id>.yaml``.
+    ``reads`` records the files read (for the compiled-rulebook cache)."""
     files = version_files(parent_id)
     if not files:
         ids = available_ids()
@@ -142,6 +155,8 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> 
             start = _dt.date.fromisoformat(str(child.data["effective"].get("from")))
         except ValueError:
             start = None
+    if len(files) > 1 and reads is not None:
+        reads.cacheable = False  # the parent depends on the child's dates: not cached
     if start is not None and len(files) > 1:
         for path in files:
             document = load_yaml_file(display_path(path))
@@ -153,12 +168,16 @@ def _load_parent(parent_id: str, child: PositionedDocument, where: Location) -> 
                 continue
             if low <= start and (high is None or start <= high):
                 return document
+    if reads is not None:
+        return reads.document(display_path(chosen), parent_id)
     return load_yaml_file(display_path(chosen))
 
 
-def merged_document(document: PositionedDocument) -> PositionedDocument:
+def merged_document(document: PositionedDocument, reads: Optional[Reads] = None) -> PositionedDocument:
     """``document`` with its ``extends`` chain merged in (see :mod:`engine.rulebook.inherit`)."""
-    return inherit.resolve(document, _load_parent)
+    if reads is None:
+        return inherit.resolve(document, _load_parent)
+    return inherit.resolve(document, lambda parent_id, child, where: _load_parent(parent_id, child, where, reads))
 
 
 def resolve(id_or_path: str) -> Path:
@@ -181,28 +200,59 @@ def resolve(id_or_path: str) -> Path:
                            Location(field="rulebook"))
 
 
-def compile_document(document: PositionedDocument) -> Rulebook:
-    """Schema-validate and compile one parsed rulebook document (inheritance resolved)."""
+def compile_document(document: PositionedDocument, reads: Optional[Reads] = None) -> Rulebook:
+    """Schema-validate and compile one parsed rulebook document (inheritance resolved). ``reads``:
+    the files were read through it, and the rulebook's generated code may be cached under their content."""
     if not isinstance(document.data, dict):
         raise RulebookError("a rulebook must be a YAML mapping with id, title, document, effective, scope, …",
                             Location(document.source, 1, 1))
     source = document.source
-    document = merged_document(document)
+    document = merged_document(document, reads)
     validate(document, "rulebook")
-    spec = build_spec(document)
+    spec = _build.build_spec(document)
     lineage = tuple(getattr(document, "lineage", (spec.id,)))
     spec = replace(spec, origins=deeply_frozen(tuple(inherit.origins(document))), lineage=lineage)
-    return Rulebook.of(spec, _sibling_versions(spec.id, source))
+    entry = reads.entry(spec.id, _single_file) if reads is not None else None
+    return _facade.Rulebook.of(spec, _sibling_versions(spec.id, source), _backend.Backend(entry))
+
+
+def _single_file(rulebook_id: str) -> Optional[Path]:
+    """The one file of a rulebook id (an ``extends`` parent), or None when it has none or several
+    (then the parent depends on dates, and its rulebooks are not cached)."""
+    files = version_files(rulebook_id)
+    return files[0] if len(files) == 1 else None
+
+
+def cached_evaluator(id_or_path: str) -> Optional[CompiledEvaluator]:
+    """The generated evaluator of a rulebook from the compiled-rulebook cache, without reading the
+    rulebook (engine/rulebook/cache.py); None when there is no fresh entry, or when its id has
+    several versions (each event is then judged by its own version: the facade decides)."""
+    try:
+        path = resolve(id_or_path)
+    except RulebookError:
+        return None
+    evaluator = Entry(path, _single_file).load()
+    if evaluator is None or len(version_files(evaluator.name)) > 1:
+        return None
+    return evaluator
 
 
 def _sibling_versions(rulebook_id: str, source: str) -> Callable[[], Sequence[RulebookSpec]]:
     """Every version of ``rulebook_id`` when it has several files and ``source`` is one of them;
     nothing for a rulebook loaded from elsewhere (a file given by path stands alone)."""
+    frozen: List = []  # (folder state, answer) while the registry is frozen: the answer cannot change
+
     def siblings() -> Sequence[RulebookSpec]:
+        if frozen and frozen[0] is _frozen_state:
+            return frozen[1]
         if len(version_files(rulebook_id)) < 2:
-            return ()
-        found = versions(rulebook_id)
-        return tuple(found) if any(version.source == source for version in found) else ()
+            found: Sequence[RulebookSpec] = ()
+        else:
+            found = versions(rulebook_id)
+            found = tuple(found) if any(version.source == source for version in found) else ()
+        if _frozen_state is not None:
+            frozen[:] = [_frozen_state, found]
+        return found
     return siblings
 
 
@@ -215,7 +265,8 @@ def load(id_or_path: str) -> Rulebook:
         if cached is not None:
             return cached
         display = display_path(path)
-        rulebook = compile_document(load_yaml_file(display))
+        reads = Reads()
+        rulebook = compile_document(reads.document(display), reads)
         _cache[key] = rulebook
         return rulebook
 

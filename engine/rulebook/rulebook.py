@@ -20,6 +20,7 @@ from engine.evaluate.attribution import attribute_case
 from engine.evaluate.deadlines import DeadlineResult, compute_deadline
 from engine.evaluate.institution import evaluate_institution
 from engine.evaluate.person import can_settle_case, evaluate_case
+from engine.rulebook.backend import FALLBACK, Backend
 from engine.rulebook.provenance import stamp
 from engine.spec.rulebook import RulebookSpec
 
@@ -41,10 +42,27 @@ class Rulebook(RulebookSpec):
     versions: Callable[[], Sequence[RulebookSpec]] = field(default=_alone, repr=False, compare=False)
 
     @classmethod
-    def of(cls, spec: RulebookSpec, versions: Callable[[], Sequence[RulebookSpec]] = _alone) -> "Rulebook":
-        """The facade over ``spec``; ``versions`` lists the sibling versions when there are several."""
+    def of(cls, spec: RulebookSpec, versions: Callable[[], Sequence[RulebookSpec]] = _alone,
+           backend: Optional[Backend] = None) -> "Rulebook":
+        """The facade over ``spec``; ``versions`` lists the sibling versions when there are several;
+        ``backend`` carries its entry in the compiled-rulebook cache."""
         values = {f.name: getattr(spec, f.name) for f in dataclasses.fields(RulebookSpec)}
-        return cls(**values, versions=versions)
+        rulebook = cls(**values, versions=versions)
+        object.__setattr__(rulebook, "_backend", backend or Backend())
+        return rulebook
+
+    @property
+    def backend(self) -> Backend:
+        """Which evaluator runs its cases: the generated code where it covers them (engine/rulebook/backend.py).
+
+        Derived from the rulebook, not part of its data (not a field: the rulebook stays deeply
+        immutable); made on first use, and it never changes a result.
+        """
+        backend = self.__dict__.get("_backend")
+        if backend is None:
+            backend = Backend()
+            object.__setattr__(self, "_backend", backend)
+        return backend
 
     def evaluate(self, case: Mapping[str, Any], *, source: Optional[str] = None, positions: Positions = None,
                  trace: bool = True) -> Dict[str, Any]:
@@ -52,8 +70,16 @@ class Rulebook(RulebookSpec):
 
         A case with an organisation, attributed score events or events naming their ``person`` is
         attributed first, then every assigned person is scored (docs/contract.md).
+
+        A case the rulebook's generated code covers is evaluated by it, any other by the interpreter;
+        the result is the same (engine/rulebook/backend.py). Results share constant parts (the
+        readings' interpretations) between calls: treat them as read-only.
         """
         versions = self.versions()
+        if not versions:
+            result = (self.__dict__.get("_backend") or self.backend).evaluate(self, case, trace)
+            if result is not FALLBACK:
+                return stamp(self, result)
         if uses_attribution(case):
             return stamp(self, evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace,
                                                          versions=versions))
