@@ -95,13 +95,15 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(workers: int, folder: Path):
+def _serve(workers: int, folder: Path, access_log: bool = False):
     import urllib.request
 
     port = _free_port()
     log = open(folder / f"serve-{workers}.log", "wb")
+    # With --access-log the JSON access lines go to a file, as a deployment's log collector reads them.
     process = subprocess.Popen([sys.executable, "-m", "engine", "serve", "--port", str(port), "--workers",
-                                str(workers), "--no-access-log"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+                                str(workers)] + ([] if access_log else ["--no-access-log"]),
+                               cwd=ROOT, stdout=log if access_log else subprocess.DEVNULL, stderr=log)
     deadline = time.time() + 120
     ready = 0
     while ready < workers * 4:  # every worker up: several answers in a row (connections spread over workers)
@@ -131,17 +133,21 @@ def measure(workers: int, clients: int, warmup: float, seconds: float, port: int
 
 
 def main() -> None:
+    from engine.faces.server import http_stack
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 16])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--access-log", action="store_true", help="keep the service's JSON access log (to a file)")
     parser.add_argument("--json", dest="json_out", default=None, help="also write the rows as JSON")
     args = parser.parse_args()
+    print(f"HTTP stack: uvicorn on {http_stack()}; access log {'on' if args.access_log else 'off'}", flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="yibao-load-") as folder:
         for workers in dict.fromkeys(args.workers):
-            process, port = _serve(workers, Path(folder))
+            process, port = _serve(workers, Path(folder), args.access_log)
             try:
                 for clients in args.clients:
                     row = measure(workers, clients, args.warmup, args.seconds, port)

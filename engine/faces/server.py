@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import logging
 import os
@@ -61,7 +62,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: Optional[int] =
     config = uvicorn.Config(APP, factory=True, host=host, port=port, workers=workers, access_log=False,
                             log_config=log_config(log_level, access_log), log_level=log_level)
     sock = _listen(host, port)
-    LOG.warning("listening", extra={"url": f"http://{host}:{sock.getsockname()[1]}", "workers": workers})
+    LOG.warning("listening", extra={"url": f"http://{host}:{sock.getsockname()[1]}", "workers": workers,
+                                    "http": http_stack()})
     try:
         if workers == 1:
             _run_here(uvicorn.Server(config), sock)
@@ -73,6 +75,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, workers: Optional[int] =
         if own_metrics is not None:
             shutil.rmtree(own_metrics, ignore_errors=True)
     LOG.warning("stopped", extra={"workers": workers})
+
+
+def http_stack() -> str:
+    """What uvicorn picks here ("auto"): uvloop and httptools when installed (the serve extra
+    installs both), else asyncio and h11 — several times slower a request; the start line says which."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    parser = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return f"{loop}+{parser}"
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -143,4 +153,4 @@ def signal_workers() -> int:
     return 1
 
 
-__all__ = ["serve", "signal_workers", "APP"]
+__all__ = ["serve", "signal_workers", "http_stack", "APP"]

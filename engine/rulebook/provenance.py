@@ -19,11 +19,12 @@ version label (``<id>@<label>.yaml``) or else its effective period in ISO 8601 i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import weakref
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 
 from engine.base.lazy import lazy_module
 from engine.base.version import __version__
@@ -72,17 +73,25 @@ def calendar_sha256() -> str:
 _calendar_digest: list = []
 
 
-def _remembered(rulebook: RulebookSpec, name: str, compute: Callable[[RulebookSpec], str]) -> str:
+def _remembered(rulebook: RulebookSpec, name: str, compute: Callable[[RulebookSpec], Any]) -> Any:
     """``compute(rulebook)``, once per compiled rulebook (it is immutable)."""
     key = id(rulebook)
     hit = _own.get(key)
     if hit is None or hit[0]() is not rulebook:
-        hit = _own[key] = (weakref.ref(rulebook, lambda _, key=key: _own.pop(key, None)), {})
+        hit = _own[key] = (weakref.ref(rulebook, functools.partial(_forget, _own, key)), {})
     known = hit[1]
     value = known.get(name)
     if value is None:
         value = known[name] = compute(rulebook)
     return value
+
+
+def _forget(own: Dict[int, Any], key: int, gone: "weakref.ref") -> None:
+    """A remembered rulebook was collected: drop its entry (not a newer rulebook's at the same id).
+    ``own`` is bound when the entry is made: at interpreter exit the module's globals are gone."""
+    entry = own.get(key)
+    if entry is not None and entry[0] is gone:
+        del own[key]
 
 
 def content_sha256(rulebook: RulebookSpec) -> str:
@@ -101,12 +110,18 @@ def content_digest(rulebook_json: bytes, calendar: str) -> str:
     return digest.hexdigest()
 
 
-def rulebook_sha256(rulebook: RulebookSpec) -> str:
-    """The hash of everything in the rulebook that decides results (see the module's docstring)."""
-    versions = rulebook.versions() if callable(getattr(rulebook, "versions", None)) else ()
+def rulebook_sha256(rulebook: RulebookSpec, versions: Optional[Sequence[RulebookSpec]] = None) -> str:
+    """The hash of everything in the rulebook that decides results (see the module's docstring);
+    ``versions``: the rulebook's dated versions when the caller has them already."""
+    if versions is None:
+        versions = _versions(rulebook)
     if len(versions) < 2:
         return content_sha256(rulebook)
     return hashlib.sha256(canonical_json([content_sha256(version) for version in versions])).hexdigest()
+
+
+def _versions(rulebook: RulebookSpec) -> Sequence[RulebookSpec]:
+    return rulebook.versions() if callable(getattr(rulebook, "versions", None)) else ()
 
 
 def rulebook_version(rulebook: RulebookSpec) -> str:
@@ -122,15 +137,27 @@ def _version_label(rulebook: RulebookSpec) -> str:
     return f"{rulebook.effective_from.isoformat()}/{until}"
 
 
-def provenance(rulebook: RulebookSpec) -> Dict[str, str]:
-    """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}`` of results of ``rulebook``."""
-    return {"engine_version": __version__, "rulebook_id": rulebook.id,
-            "rulebook_version": rulebook_version(rulebook), "rulebook_sha256": rulebook_sha256(rulebook)}
+def provenance(rulebook: RulebookSpec, versions: Optional[Sequence[RulebookSpec]] = None) -> Dict[str, str]:
+    """``{engine_version, rulebook_id, rulebook_version, rulebook_sha256}`` of results of ``rulebook``
+    (a fresh dict each call). Worked out once per compiled rulebook and set of dated versions: the
+    versions are those the registry finds now (``versions``, when the caller has them), so a version
+    file added beside an unfrozen registry's rulebook changes the hash as it changes the results."""
+    if versions is None:
+        versions = _versions(rulebook)
+    known = _remembered(rulebook, "provenance", lambda _: [None, None])
+    seen, stamped = known
+    if stamped is None or len(seen) != len(versions) or any(a is not b for a, b in zip(seen, versions)):
+        stamped = {"engine_version": __version__, "rulebook_id": rulebook.id,
+                   "rulebook_version": rulebook_version(rulebook),
+                   "rulebook_sha256": rulebook_sha256(rulebook, versions)}
+        known[:] = [tuple(versions), stamped]
+    return dict(stamped)
 
 
-def stamp(rulebook: RulebookSpec, result: Dict[str, Any]) -> Dict[str, Any]:
+def stamp(rulebook: RulebookSpec, result: Dict[str, Any],
+          versions: Optional[Sequence[RulebookSpec]] = None) -> Dict[str, Any]:
     """``result`` with its ``provenance`` (and that of every per-person result inside it)."""
-    return stamp_with(provenance(rulebook), result)
+    return stamp_with(provenance(rulebook, versions), result)
 
 
 def stamp_with(stamped: Dict[str, str], result: Dict[str, Any]) -> Dict[str, Any]:

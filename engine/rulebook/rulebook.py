@@ -79,12 +79,12 @@ class Rulebook(RulebookSpec):
         if not versions:
             result = (self.__dict__.get("_backend") or self.backend).evaluate(self, case, trace)
             if result is not FALLBACK:
-                return stamp(self, result)
+                return stamp(self, result, versions)
         if uses_attribution(case):
             return stamp(self, evaluate_with_attribution(self, case, source=source, positions=positions, trace=trace,
-                                                         versions=versions))
+                                                         versions=versions), versions)
         return stamp(self, evaluate_case(self, case, source=source, positions=positions, trace=trace,
-                                         versions=versions))
+                                         versions=versions), versions)
 
     def can_settle(self, case: Mapping[str, Any], date: Any, emergency: bool = False) -> Dict[str, Any]:
         """Would a claim on ``date`` (``YYYY-MM-DD`` or a date) by this case's person be settled?
