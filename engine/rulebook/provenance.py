@@ -144,14 +144,20 @@ def provenance(rulebook: RulebookSpec, versions: Optional[Sequence[RulebookSpec]
     file added beside an unfrozen registry's rulebook changes the hash as it changes the results."""
     if versions is None:
         versions = _versions(rulebook)
-    known = _remembered(rulebook, "provenance", lambda _: [None, None])
+    known = _remembered(rulebook, "provenance", _empty_slot)
     seen, stamped = known
-    if stamped is None or len(seen) != len(versions) or any(a is not b for a, b in zip(seen, versions)):
+    # ``seen is versions``: the registry hands out the same tuple while nothing changes (and () is one object)
+    if stamped is None or (seen is not versions and (len(seen) != len(versions)
+                                                     or any(a is not b for a, b in zip(seen, versions)))):
         stamped = {"engine_version": __version__, "rulebook_id": rulebook.id,
                    "rulebook_version": rulebook_version(rulebook),
                    "rulebook_sha256": rulebook_sha256(rulebook, versions)}
         known[:] = [tuple(versions), stamped]
     return dict(stamped)
+
+
+def _empty_slot(rulebook: RulebookSpec) -> list:
+    return [None, None]
 
 
 def stamp(rulebook: RulebookSpec, result: Dict[str, Any],
