@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, 
 from engine.base.documents import PositionedDocument, load_yaml, load_yaml_file
 from engine.base.lazy import lazy_module
 from engine.base.limits import MAX_CASE_FILE_BYTES
-from engine.base.schemas import schema_errors
+from engine.base.schemas import fast_check, schema_errors, validator
 from engine.errors import CaseError, DeadlineError, InvalidRulebook, Location, YibaoError, did_you_mean
 from engine.evaluate.compiled.runtime import FALLBACK
 from engine.rulebook import registry
@@ -368,3 +368,17 @@ def rulebook_summary(id_or_path: Any) -> Dict[str, Any]:
         "parameters": [{"id": p.id, "value": p.value, "allowed": list(p.allowed), "interpretation": p.interpretation}
                        for p in rb.parameters.values()],
     }
+
+
+#: The case schemas a request can be checked against (schemas/<name>.schema.json).
+REQUEST_SCHEMAS = ("case", "institution-case", "attribution-case", "org")
+
+
+def prepare_error_reports() -> None:
+    """Import and build now what locating an invalid case's error needs (jsonschema and the case
+    schemas' validators). A one-shot command leaves this to the first invalid case, for its cold
+    start; a long-running service calls it at start, so that its first bad request is answered as
+    fast as the next (28 ms against 1.7 ms measured on the development machine)."""
+    for name in REQUEST_SCHEMAS:
+        validator(name)
+        fast_check(name)

@@ -171,6 +171,7 @@ def create_app(*, max_body: Optional[int] = None, rulebooks: Optional[List[str]]
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         registry.freeze()  # this process serves the rulebooks compiled at start (until a reload)
+        api.prepare_error_reports()
         loop = asyncio.get_running_loop()
         hooked = False
         try:
