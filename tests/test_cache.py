@@ -172,3 +172,19 @@ def test_damaged_compiled_code_is_compiled_again_from_the_source(books):
     cached = registry.cached_evaluator("t-book")
     assert cached is not None and stamp_with(dict(cached.provenance), cached.evaluate(case("t-book"), True)) == result
     assert code_file.read_bytes() != b"\xe3damaged"  # written again for the next run
+
+
+@pytest.mark.parametrize("setting", ["off", "OFF", "none", "0", ""])
+def test_one_setting_turns_every_cache_off_the_population_kernels_too(setting, monkeypatch, tmp_path):
+    """YIBAO_CACHE_DIR=off: no compiled-rulebook cache, and the population path's generated modules go
+    to a folder of this process — never to a folder named after the setting in the working directory."""
+    pytest.importorskip("numba")
+    from engine.base.caches import cache_root
+    from engine.population.kernels import cache_dir
+    from engine.rulebook.cache import folder
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("YIBAO_CACHE_DIR", setting)
+    assert cache_root() is None and folder() is None
+    assert not cache_dir().is_relative_to(tmp_path)
+    assert list(tmp_path.iterdir()) == []
