@@ -28,17 +28,17 @@ import datetime as _dt
 import json
 import os
 import random
-import resource
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from measure import run_measured  # noqa: E402 - bench/measure.py, beside this script
 SITUATIONS = {1: ["18.1.1", "18.1.2", "18.1.3", "18.1.4", "18.1.5"], 2: ["18.2.1", "18.2.2", "18.2.3", "18.2.4"],
               3: ["18.3.1", "18.3.2"], 4: ["18.4.1", "18.4.2", "18.4.3", "18.4.4"]}
 ROLES = ["physician", "physician", "physician", "nurse", "nurse", "pharmacist", "technician", "billing_reviewer"]
@@ -87,50 +87,14 @@ def generate(path: Path, persons: int, heavy: bool, seed: int = 8) -> None:
             out.write("\n".join(batch) + "\n")
 
 
-def _tree_rss(pid: int) -> int:
-    import psutil
-
-    try:
-        parent = psutil.Process(pid)
-        processes = [parent] + parent.children(recursive=True)
-    except psutil.NoSuchProcess:
-        return 0
-    total = 0
-    for process in processes:
-        try:
-            total += process.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 def run_batch(ledger: Path, results: Path, extra: List[str]) -> Dict[str, Any]:
     command = [sys.executable, "-m", "engine", "batch", "--rulebook", "inner-mongolia", str(ledger),
                "-o", str(results), "--json", "--no-progress", *extra]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu_before = before.ru_utime + before.ru_stime
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
-
-    def sample() -> None:
-        nonlocal peak
-        while process.poll() is None:
-            peak = max(peak, _tree_rss(process.pid))
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    sampler.join()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode not in (0, 3):
-        raise SystemExit(f"batch failed ({process.returncode}): {stderr}")
-    summary = json.loads(stdout)
-    return {"seconds": seconds, "summary": summary, "peak_tree_rss_mb": peak / 2**20,
-            "peak_single_rss_mb": usage.ru_maxrss / 1024,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime - cpu_before,
+    run = run_measured(command, ROOT)
+    if run.returncode not in (0, 3):
+        raise SystemExit(f"batch failed ({run.returncode}): {run.stderr}")
+    return {"seconds": run.seconds, "summary": json.loads(run.stdout), "peak_tree_rss_mb": run.peak_tree_rss_mb,
+            "peak_single_rss_mb": run.peak_single_rss_mb, "cpu_seconds": run.cpu_seconds,
             "results_mb": results.stat().st_size / 2**20}
 
 

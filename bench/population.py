@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any, Dict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+
+from measure import run_measured  # noqa: E402 - bench/measure.py, beside this script
 NATIONAL = 12_000_000
 #: The share of persons with an event the kernel leaves to the scalar engine (an obligation met).
 SCALAR = 0.002
@@ -83,35 +82,13 @@ def check(rulebook_id: str, path: Path, persons: int) -> int:
 
 def run(rulebook_id: str, path: Path, out: Path) -> Dict[str, Any]:
     """``yibao population`` as a process: wall time, CPU seconds, peak resident memory, its summary."""
-    import psutil
-
     command = [sys.executable, "-m", "engine", "population", str(path), "--rulebook", rulebook_id, "-o", str(out),
                "--json"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watched = psutil.Process(process.pid)
-    peak = 0
-    cpu = 0.0
-
-    def sample() -> None:
-        nonlocal peak, cpu
-        while process.poll() is None:
-            try:
-                peak = max(peak, watched.memory_info().rss)
-                times = watched.cpu_times()
-                cpu = times.user + times.system
-            except psutil.NoSuchProcess:
-                return
-            time.sleep(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"yibao population failed ({process.returncode}): {stderr.strip()}")
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "cpu_seconds": cpu, "summary": json.loads(stdout)}
+    run = run_measured(command, ROOT)
+    if run.returncode != 0:
+        raise SystemExit(f"yibao population failed ({run.returncode}): {run.stderr.strip()}")
+    return {"seconds": run.seconds, "peak_rss_mb": run.peak_tree_rss_mb, "cpu_seconds": run.cpu_seconds,
+            "summary": json.loads(run.stdout)}
 
 
 def main() -> None:
